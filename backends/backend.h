@@ -1,0 +1,60 @@
+/* The contract every OS backend implements (DESIGN.md, "Backends"). The
+ * core sees only opaque handles: a source is one endpoint's socket set up
+ * for the best stamps the OS grants; an rx path receives batches from a
+ * source into struct tsc_pkt. Errors are printed where they happen, as one
+ * line; functions return 0 / a count, or -errno. */
+#ifndef TSCAP_BACKEND_H
+#define TSCAP_BACKEND_H
+
+#include <stdint.h>
+
+#include "endpoint.h"
+#include "pkt.h"
+
+enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW };
+enum tsc_rx_kind { TSC_RX_MMSG = 0, TSC_RX_MSG };
+
+struct tsc_source_opts {
+	enum tsc_stamp_mode stamp;
+	uint32_t rcvbuf;   /* requested socket receive buffer, bytes */
+	uint16_t endpoint; /* index written into each tsc_pkt */
+};
+
+/* What the OS granted, for reports and the file's interface description. */
+struct tsc_grant {
+	uint8_t sw_rx;	     /* kernel software RX stamps requested and accepted */
+	uint8_t hw_rx;	     /* hardware RX stamps requested (arrive if the NIC stamps) */
+	uint8_t hw_enabled;  /* we switched the NIC's RX filter on (restored on close) */
+	uint8_t drops;	     /* kernel drop counter per packet available */
+	uint32_t rcvbuf;     /* receive buffer the kernel granted, bytes */
+	char ifname[TSC_IFNAME_MAX]; /* interface stamps were checked on, "" if none */
+};
+
+struct tsc_source;
+struct tsc_rx;
+
+int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts *opts,
+		    struct tsc_source **out);
+void tsc_source_close(struct tsc_source *src);
+int tsc_source_fd(const struct tsc_source *src);
+const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
+/* Every datagram the kernel dropped for this socket so far, read from the
+ * OS's own socket table (so drops after the last packet count too);
+ * -1 if the OS does not tell. */
+int64_t tsc_source_kernel_drops(const struct tsc_source *src);
+
+/* An rx path over a source: batch packets of up to slot_len payload
+ * bytes each. Pointers in returned packets stay valid until the next
+ * tsc_rx_recv on the same rx. */
+int tsc_rx_open(struct tsc_source *src, enum tsc_rx_kind kind, unsigned batch, uint32_t slot_len,
+		struct tsc_rx **out);
+/* Receive what is queued without blocking: 0..min(batch, max) packets,
+ * or -errno. */
+int tsc_rx_recv(struct tsc_rx *rx, struct tsc_pkt *pkts, unsigned max);
+const char *tsc_rx_name(const struct tsc_rx *rx);
+void tsc_rx_close(struct tsc_rx *rx);
+
+/* Text for the pcapng SHB: "Linux 6.18.44", the machine's hardware. */
+void tsc_os_describe(char *os, unsigned oslen, char *hw, unsigned hwlen);
+
+#endif

@@ -1,0 +1,183 @@
+#include "decode.h"
+
+#include <string.h>
+
+#include "nstime.h"
+
+const struct cmsg_abi linux_abi_64 = {.hdr_len = 16, .len_size = 8, .align = 8};
+const struct cmsg_abi linux_abi_32 = {.hdr_len = 12, .len_size = 4, .align = 4};
+
+static int is_64(const struct linux_decode_ctx *ctx)
+{
+	return ctx->abi->len_size == 8;
+}
+
+/* One timespec-like pair of two fields of width w (4 or 8), signed. */
+static int64_t read_sfield(const uint8_t *p, size_t w)
+{
+	if (w == 8) {
+		int64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
+	int32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* sec + sub-second part scaled by mul (1 for ns, 1000 for µs). A zero
+ * pair is "no stamp" in scm_timestamping; returns 0 then. */
+static int read_pair(const uint8_t *p, size_t w, int64_t mul, int64_t *ns)
+{
+	int64_t sec = read_sfield(p, w);
+	int64_t sub = read_sfield(p + w, w);
+
+	if (sec == 0 && sub == 0) {
+		return 0;
+	}
+	*ns = tsc_ns_from_parts(sec, sub * mul);
+	return 1;
+}
+
+/* Width of one time field for an option number: *_NEW is always 64-bit,
+ * *_OLD is the native long. */
+static size_t field_width(const struct linux_decode_ctx *ctx, int is_new)
+{
+	return is_new || is_64(ctx) ? 8 : 4;
+}
+
+static void decode_timestamping(const struct linux_decode_ctx *ctx, const struct cmsg_item *c,
+				int is_new, struct tsc_pkt *pkt)
+{
+	size_t w = field_width(ctx, is_new);
+	int64_t ns;
+
+	if (c->data_len != 6 * w) {
+		pkt->flags |= TSC_PKT_CBAD;
+		return;
+	}
+	/* ts[0] software, ts[1] legacy (always zero), ts[2] raw hardware. */
+	if (read_pair(c->data, w, 1, &ns)) {
+		tsc_pkt_stamp(pkt, TSC_SW_RX, ns, TSC_BASE_REALTIME);
+	}
+	if (read_pair(c->data + 4 * w, w, 1, &ns)) {
+		tsc_pkt_stamp(pkt, TSC_HW_RX, ns - ctx->hw_to_utc_ns,
+			      (enum tsc_timebase)ctx->hw_base);
+	}
+}
+
+/* SO_TIMESTAMP (µs) and SO_TIMESTAMPNS: one software stamp. */
+static void decode_single(const struct linux_decode_ctx *ctx, const struct cmsg_item *c,
+			  int is_new, int64_t mul, struct tsc_pkt *pkt)
+{
+	size_t w = field_width(ctx, is_new);
+	int64_t ns;
+
+	if (c->data_len != 2 * w) {
+		pkt->flags |= TSC_PKT_CBAD;
+		return;
+	}
+	if (read_pair(c->data, w, mul, &ns)) {
+		tsc_pkt_stamp(pkt, TSC_SW_RX, ns, TSC_BASE_REALTIME);
+	}
+}
+
+static int decode_socket_level(const struct linux_decode_ctx *ctx, const struct cmsg_item *c,
+			       struct tsc_pkt *pkt)
+{
+	switch (c->type) {
+	case LNX_SO_TIMESTAMPING_OLD:
+	case LNX_SO_TIMESTAMPING_NEW:
+		decode_timestamping(ctx, c, c->type == LNX_SO_TIMESTAMPING_NEW, pkt);
+		return 1;
+	case LNX_SO_TIMESTAMPNS_OLD:
+	case LNX_SO_TIMESTAMPNS_NEW:
+		decode_single(ctx, c, c->type == LNX_SO_TIMESTAMPNS_NEW, 1, pkt);
+		return 1;
+	case LNX_SO_TIMESTAMP_OLD:
+	case LNX_SO_TIMESTAMP_NEW:
+		decode_single(ctx, c, c->type == LNX_SO_TIMESTAMP_NEW, 1000, pkt);
+		return 1;
+	case LNX_SO_RXQ_OVFL:
+		if (c->data_len != 4) {
+			pkt->flags |= TSC_PKT_CBAD;
+		} else {
+			memcpy(&pkt->drops, c->data, 4);
+		}
+		return 1;
+	case LNX_SCM_TIMESTAMPING_PKTINFO:
+		/* struct scm_ts_pktinfo: if_index, pkt_length, reserved[2] */
+		if (c->data_len != 16) {
+			pkt->flags |= TSC_PKT_CBAD;
+		} else if (pkt->ifindex == 0) {
+			memcpy(&pkt->ifindex, c->data, 4);
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* A v4-mapped IPv6 address (::ffff:a.b.c.d) is stored as IPv4. */
+static void set_addr6(struct tsc_addr *a, const uint8_t *in6)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	memset(a->addr, 0, sizeof(a->addr));
+	if (memcmp(in6, mapped, 12) == 0) {
+		a->family = TSC_AF_INET;
+		memcpy(a->addr, in6 + 12, 4);
+	} else {
+		a->family = TSC_AF_INET6;
+		memcpy(a->addr, in6, 16);
+	}
+}
+
+static int decode_ip_level(const struct cmsg_item *c, struct tsc_pkt *pkt)
+{
+	if (c->level == LNX_SOL_IP && c->type == LNX_IP_PKTINFO) {
+		/* struct in_pktinfo: ifindex, spec_dst, addr (header dst) */
+		if (c->data_len != 12) {
+			pkt->flags |= TSC_PKT_CBAD;
+			return 1;
+		}
+		memcpy(&pkt->ifindex, c->data, 4);
+		pkt->dst.family = TSC_AF_INET;
+		memset(pkt->dst.addr, 0, sizeof(pkt->dst.addr));
+		memcpy(pkt->dst.addr, c->data + 8, 4);
+		return 1;
+	}
+	if (c->level == LNX_SOL_IPV6 && c->type == LNX_IPV6_PKTINFO) {
+		/* struct in6_pktinfo: addr, ifindex */
+		if (c->data_len != 20) {
+			pkt->flags |= TSC_PKT_CBAD;
+			return 1;
+		}
+		set_addr6(&pkt->dst, c->data);
+		memcpy(&pkt->ifindex, c->data + 16, 4);
+		return 1;
+	}
+	return 0;
+}
+
+unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
+			   int msg_ctrunc, struct tsc_pkt *pkt)
+{
+	struct cmsg_iter it;
+	struct cmsg_item c;
+	unsigned unknown = 0;
+	int r;
+
+	if (msg_ctrunc) {
+		pkt->flags |= TSC_PKT_CTRUNC;
+	}
+	cmsg_iter_init(&it, ctx->abi, ctl, len);
+	while ((r = cmsg_next(&it, &c)) > 0) {
+		int known = c.level == LNX_SOL_SOCKET ? decode_socket_level(ctx, &c, pkt)
+						      : decode_ip_level(&c, pkt);
+		unknown += known ? 0u : 1u;
+	}
+	if (r < 0) {
+		pkt->flags |= TSC_PKT_CBAD;
+	}
+	return unknown;
+}

@@ -1,0 +1,343 @@
+/* Linux sources: a UDP socket bound to the endpoint with SO_TIMESTAMPING,
+ * SO_RXQ_OVFL and packet info on, and the NIC's stamping set up as asked. */
+#include "source.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "log.h"
+
+static int set_int(int fd, int level, int name, int val)
+{
+	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
+}
+
+/* SO_RCVBUFFORCE (root) may exceed net.core.rmem_max; SO_RCVBUF may not. */
+static void set_rcvbuf(struct tsc_source *src, uint32_t want)
+{
+	int got = 0;
+	socklen_t len = sizeof(got);
+
+	if (want && set_int(src->fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)want) < 0) {
+		set_int(src->fd, SOL_SOCKET, SO_RCVBUF, (int)want);
+	}
+	getsockopt(src->fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
+	/* The kernel reports double the payload space (bookkeeping). */
+	src->grant.rcvbuf = (uint32_t)got / 2;
+}
+
+static int addr_matches(const struct sockaddr *sa, const struct tsc_endpoint *ep)
+{
+	if (sa->sa_family == AF_INET && ep->family == TSC_AF_INET) {
+		return memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, ep->addr, 4) == 0;
+	}
+	if (sa->sa_family == AF_INET6 && ep->family == TSC_AF_INET6) {
+		return memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ep->addr, 16) == 0;
+	}
+	return 0;
+}
+
+/* The interface whose NIC stamps this endpoint's packets, if one can be
+ * named: the %IFNAME given, lo for loopback, the owner of a unicast
+ * address. A wildcard or multicast endpoint without %IFNAME has none. */
+static void stamp_ifname(const struct tsc_endpoint *ep, char *out, size_t outlen)
+{
+	struct ifaddrs *ifa, *i;
+
+	out[0] = '\0';
+	if (ep->ifname[0]) {
+		snprintf(out, outlen, "%s", ep->ifname);
+		return;
+	}
+	if (ep->loopback) {
+		snprintf(out, outlen, "lo");
+		return;
+	}
+	if (ep->wildcard || ep->multicast || getifaddrs(&ifa) < 0) {
+		return;
+	}
+	for (i = ifa; i; i = i->ifa_next) {
+		if (i->ifa_addr && addr_matches(i->ifa_addr, ep)) {
+			snprintf(out, outlen, "%s", i->ifa_name);
+			break;
+		}
+	}
+	freeifaddrs(ifa);
+}
+
+static int require_hw(struct tsc_source *src, const char *ifname)
+{
+	struct hwstamp_caps caps;
+	int r;
+
+	if (!ifname[0]) {
+		tsc_err("%s: --stamp hw needs the interface: add %%IFNAME to the endpoint",
+			src->ep.text);
+		return -EINVAL;
+	}
+	r = hwstamp_caps(src->fd, ifname, &caps);
+	if (r < 0 || !hwstamp_caps_rx_hw(&caps)) {
+		tsc_err("%s: --stamp hw: interface %s does not timestamp received packets in "
+			"hardware (%s); use --stamp sw or auto",
+			src->ep.text, ifname,
+			r < 0 ? strerror(-r) : "ethtool -T shows no hardware-receive or PTP clock");
+		return -EOPNOTSUPP;
+	}
+	r = hwstamp_enable_rx(src->fd, ifname, &src->hw);
+	if (r < 0) {
+		return r;
+	}
+	src->grant.hw_enabled = (uint8_t)src->hw.changed;
+	src->dctx.hw_to_utc_ns = hwstamp_phc_tai_correction(caps.phc_index);
+	return 0;
+}
+
+/* In auto mode hardware stamps arrive only if the NIC already stamps;
+ * learn its clock's time scale in case it does. */
+static void probe_hw(struct tsc_source *src, const char *ifname)
+{
+	struct hwstamp_caps caps;
+
+	if (ifname[0] && hwstamp_caps(src->fd, ifname, &caps) == 0 && hwstamp_caps_rx_hw(&caps)) {
+		src->dctx.hw_to_utc_ns = hwstamp_phc_tai_correction(caps.phc_index);
+	}
+}
+
+static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
+{
+	char ifname[TSC_IFNAME_MAX];
+	int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	int r;
+
+	stamp_ifname(&src->ep, ifname, sizeof(ifname));
+	snprintf(src->grant.ifname, sizeof(src->grant.ifname), "%s", ifname);
+	if (mode == TSC_STAMP_HW) {
+		r = require_hw(src, ifname);
+		if (r < 0) {
+			return r;
+		}
+	} else if (mode == TSC_STAMP_AUTO) {
+		probe_hw(src, ifname);
+	}
+	if (mode != TSC_STAMP_SW) {
+		flags |= SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE |
+			 SOF_TIMESTAMPING_OPT_PKTINFO;
+	}
+	r = set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
+	if (r == -EINVAL && (flags & SOF_TIMESTAMPING_OPT_PKTINFO)) {
+		flags &= ~SOF_TIMESTAMPING_OPT_PKTINFO; /* kernel older than 4.13 */
+		r = set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
+	}
+	if (r < 0) {
+		tsc_err("%s: SO_TIMESTAMPING refused: %s", src->ep.text, strerror(-r));
+		return r;
+	}
+	src->grant.sw_rx = 1;
+	src->grant.hw_rx = mode != TSC_STAMP_SW;
+	return 0;
+}
+
+static void fill_sockaddr(const struct tsc_endpoint *ep, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ep->family == TSC_AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(ep->port);
+		memcpy(&sin->sin_addr, ep->addr, 4);
+		*len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(ep->port);
+		memcpy(&sin6->sin6_addr, ep->addr, 16);
+		*len = sizeof(*sin6);
+	}
+}
+
+static int bind_endpoint(struct tsc_source *src)
+{
+	const struct tsc_endpoint *ep = &src->ep;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	fill_sockaddr(ep, &ss, &len);
+	if (bind(src->fd, (struct sockaddr *)&ss, len) == 0) {
+		return 0;
+	}
+	int e = errno;
+	if (e == EADDRINUSE) {
+		tsc_err("%s: port %u is already in use", ep->text, ep->port);
+	} else if (e == EADDRNOTAVAIL) {
+		tsc_err("%s: the address is not on this host", ep->text);
+	} else if (e == EACCES) {
+		tsc_err("%s: port %u needs privilege (CAP_NET_BIND_SERVICE)", ep->text, ep->port);
+	} else {
+		tsc_err("%s: bind: %s", ep->text, strerror(e));
+	}
+	return -e;
+}
+
+static int join_group(struct tsc_source *src, unsigned ifindex)
+{
+	const struct tsc_endpoint *ep = &src->ep;
+	int r;
+
+	if (ep->family == TSC_AF_INET) {
+		struct ip_mreqn mr = {.imr_ifindex = (int)ifindex};
+		memcpy(&mr.imr_multiaddr, ep->addr, 4);
+		r = setsockopt(src->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr));
+	} else {
+		struct ipv6_mreq mr = {.ipv6mr_interface = ifindex};
+		memcpy(&mr.ipv6mr_multiaddr, ep->addr, 16);
+		r = setsockopt(src->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr));
+	}
+	if (r < 0) {
+		r = -errno;
+		tsc_err("%s: cannot join the group: %s", ep->text, strerror(-r));
+	}
+	return r;
+}
+
+static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
+{
+	const struct tsc_endpoint *ep = &src->ep;
+	unsigned ifindex = 0;
+	int r;
+
+	if (ep->ifname[0] && !(ifindex = if_nametoindex(ep->ifname))) {
+		tsc_err("%s: no interface named '%s'", ep->text, ep->ifname);
+		return -ENODEV;
+	}
+	if (ep->family == TSC_AF_INET6) {
+		/* [::] takes IPv4 too (dual-stack); a specific address only IPv6. */
+		set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
+		set_int(src->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	}
+	/* On an IPv6 socket this gives the IPv4 destination of mapped packets. */
+	set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
+	src->grant.drops = set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
+	set_rcvbuf(src, opts->rcvbuf);
+	if (ep->multicast) {
+		set_int(src->fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	} else if (ifindex && setsockopt(src->fd, SOL_SOCKET, SO_BINDTODEVICE, ep->ifname,
+					 (socklen_t)strlen(ep->ifname)) < 0) {
+		r = -errno;
+		tsc_err("%s: cannot bind to interface %s: %s", ep->text, ep->ifname, strerror(-r));
+		return r;
+	}
+	r = setup_stamps(src, opts->stamp);
+	if (r == 0) {
+		r = bind_endpoint(src);
+	}
+	if (r == 0 && ep->multicast) {
+		r = join_group(src, ifindex);
+	}
+	return r;
+}
+
+int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts *opts,
+		    struct tsc_source **out)
+{
+	struct tsc_source *src = calloc(1, sizeof(*src));
+	int r;
+
+	if (!src) {
+		tsc_err("out of memory");
+		return -ENOMEM;
+	}
+	src->ep = *ep;
+	src->endpoint = opts->endpoint;
+	src->bound.family = ep->family;
+	src->bound.port = ep->port;
+	memcpy(src->bound.addr, ep->addr, sizeof(src->bound.addr));
+	src->dctx.abi = &cmsg_abi_native;
+	src->dctx.hw_base = TSC_BASE_PHC_UTC;
+	src->fd = socket(ep->family == TSC_AF_INET ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (src->fd < 0) {
+		r = -errno;
+		tsc_err("%s: socket: %s", ep->text, strerror(-r));
+		goto no_socket;
+	}
+	r = configure(src, opts);
+	if (r < 0) {
+		goto no_config;
+	}
+	if (src->dctx.hw_to_utc_ns) {
+		src->dctx.hw_base = TSC_BASE_PHC_TAI;
+	}
+	*out = src;
+	return 0;
+
+no_config:
+	hwstamp_restore(src->fd, &src->hw);
+	close(src->fd);
+no_socket:
+	free(src);
+	return r;
+}
+
+void tsc_source_close(struct tsc_source *src)
+{
+	if (!src) {
+		return;
+	}
+	hwstamp_restore(src->fd, &src->hw);
+	close(src->fd);
+	free(src);
+}
+
+int tsc_source_fd(const struct tsc_source *src)
+{
+	return src->fd;
+}
+
+const struct tsc_grant *tsc_source_grant(const struct tsc_source *src)
+{
+	return &src->grant;
+}
+
+/* /proc/net/udp{,6}: "sl local rem st tx:rx tr:when retr uid timeout
+ * inode ref pointer drops"; the socket is found by its inode. */
+static int64_t proc_drops(const char *path, unsigned long inode)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	int64_t found = -1;
+
+	if (!f) {
+		return -1;
+	}
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		unsigned long ino;
+		unsigned long long drops;
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu %*s %*s %llu", &ino,
+			   &drops) == 2 &&
+		    ino == inode) {
+			found = (int64_t)drops;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+int64_t tsc_source_kernel_drops(const struct tsc_source *src)
+{
+	struct stat st;
+
+	if (fstat(src->fd, &st) < 0) {
+		return -1;
+	}
+	int64_t d = proc_drops("/proc/net/udp", st.st_ino);
+	return d >= 0 ? d : proc_drops("/proc/net/udp6", st.st_ino);
+}

@@ -1,0 +1,19 @@
+/* Dispatch to the rx path behind the handle. */
+#include "rx_private.h"
+
+int tsc_rx_recv(struct tsc_rx *rx, struct tsc_pkt *pkts, unsigned max)
+{
+	return rx->ops->recv(rx, pkts, max);
+}
+
+const char *tsc_rx_name(const struct tsc_rx *rx)
+{
+	return rx->ops->name;
+}
+
+void tsc_rx_close(struct tsc_rx *rx)
+{
+	if (rx) {
+		rx->ops->close(rx);
+	}
+}

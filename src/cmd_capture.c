@@ -1,0 +1,347 @@
+/* tscap capture ENDPOINT... -w FILE: receive with kernel stamps, write
+ * nanosecond pcapng. One-way flow: source -> rx path -> tsc_pkt -> sink. */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "cmds.h"
+#include "log.h"
+#include "nstime.h"
+#include "options.h"
+#include "sink_pcapng.h"
+#include "stats.h"
+
+#define MAX_ENDPOINTS 64
+#define POLL_MS 100	 /* bounds how long a packet may sit unwritten */
+#define DRAIN_NS 200000000 /* after a stop: read what is already queued */
+
+static const char *const stamp_choices[] = {"auto", "hw", "sw", NULL};
+static const char *const rx_choices[] = {"mmsg", "msg", NULL};
+
+struct capture_opts {
+	const char *out;
+	unsigned long long count, snaplen, batch, rcvbuf;
+	double duration;
+	int stamp, rx, quiet;
+};
+
+struct capture {
+	struct capture_opts o;
+	unsigned n;
+	struct tsc_endpoint ep[MAX_ENDPOINTS];
+	struct tsc_source *src[MAX_ENDPOINTS];
+	struct tsc_rx *rx[MAX_ENDPOINTS];
+	struct pollfd pfd[MAX_ENDPOINTS];
+	struct tsc_ep_stats st[MAX_ENDPOINTS];
+	struct tsc_pkt *pkts;
+	struct pcapng_sink sink;
+	struct tsc_progress progress;
+	uint64_t written;
+	int64_t start_ns;
+	int failed; /* a write or receive error stopped the capture */
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a reader that goes away is EPIPE */
+}
+
+static int parse_args(struct capture *c, int argc, char **argv)
+{
+	struct capture_opts *o = &c->o;
+	const struct opt_spec tab[] = {
+		{"write", 'w', OPT_STRING, &o->out, 0, 0, NULL, "FILE", "pcapng output, - for stdout (required)"},
+		{"count", 'c', OPT_UINT, &o->count, 1, 1e18, NULL, "N", "stop after N packets"},
+		{"duration", 0, OPT_DOUBLE, &o->duration, 0.001, 1e9, NULL, "SEC", "stop after SEC seconds"},
+		{"snaplen", 's', OPT_UINT, &o->snaplen, 1, 262144, NULL, "N", "bytes of each frame to keep (default 262144)"},
+		{"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw", "stamp source (default auto)"},
+		{"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "mmsg|msg", "receive path (default mmsg)"},
+		{"batch", 0, OPT_UINT, &o->batch, 1, 1024, NULL, "N", "packets per receive call (default 64)"},
+		{"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES", "socket receive buffer (default 8 MiB)"},
+		{"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
+		{"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
+		{0},
+	};
+	int first = opts_parse("capture", tab, argc, argv);
+
+	if (first == -2) {
+		opts_usage(stdout, "capture", "ENDPOINT... -w FILE [options]", tab);
+		return 1;
+	}
+	if (first < 0) {
+		return -1;
+	}
+	if (first >= argc) {
+		tsc_err("capture: no endpoint given (e.g. udp://127.0.0.1:9000)");
+		return -1;
+	}
+	if (!o->out) {
+		tsc_err("capture: no output file: add -w FILE (or -w - for stdout)");
+		return -1;
+	}
+	if (argc - first > MAX_ENDPOINTS) {
+		tsc_err("capture: at most %d endpoints", MAX_ENDPOINTS);
+		return -1;
+	}
+	for (int i = first; i < argc; i++) {
+		char err[256];
+		if (tsc_endpoint_parse(argv[i], &c->ep[c->n++], err, sizeof(err)) < 0) {
+			tsc_err("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int open_sources(struct capture *c)
+{
+	uint32_t slot = c->o.snaplen < 65535 ? (uint32_t)c->o.snaplen : 65535;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		struct tsc_source_opts so = {.stamp = (enum tsc_stamp_mode)c->o.stamp,
+					     .rcvbuf = (uint32_t)c->o.rcvbuf,
+					     .endpoint = (uint16_t)i};
+		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0 ||
+		    tsc_rx_open(c->src[i], (enum tsc_rx_kind)c->o.rx, (unsigned)c->o.batch, slot,
+				&c->rx[i]) < 0) {
+			return -1;
+		}
+		c->pfd[i] = (struct pollfd){.fd = tsc_source_fd(c->src[i]), .events = POLLIN};
+	}
+	c->pkts = calloc(c->o.batch, sizeof(*c->pkts));
+	return c->pkts ? 0 : -1;
+}
+
+static int open_output(struct capture *c)
+{
+	struct pcapng_sink_if ifs[MAX_ENDPOINTS];
+	char names[MAX_ENDPOINTS][TSC_IFNAME_MAX + 8];
+
+	for (unsigned i = 0; i < c->n; i++) {
+		const char *ifn = tsc_source_grant(c->src[i])->ifname;
+		snprintf(names[i], sizeof(names[i]), "%s", ifn[0] ? ifn : "any");
+		ifs[i] = (struct pcapng_sink_if){.name = names[i], .desc = c->ep[i].text};
+	}
+	return pcapng_sink_open(&c->sink, c->o.out, (uint32_t)c->o.snaplen, ifs, c->n);
+}
+
+static uint64_t remaining(const struct capture *c)
+{
+	return c->o.count ? c->o.count - c->written : UINT64_MAX;
+}
+
+/* Everything queued on endpoint i, up to the count; -1 on a fatal error. */
+static int drain_one(struct capture *c, unsigned i)
+{
+	for (;;) {
+		uint64_t left = remaining(c);
+		unsigned max = left < c->o.batch ? (unsigned)left : (unsigned)c->o.batch;
+		if (!max) {
+			return 0;
+		}
+		int n = tsc_rx_recv(c->rx[i], c->pkts, max);
+		if (n < 0) {
+			tsc_err("%s: receive failed: %s", c->ep[i].text, strerror(-n));
+			return -1;
+		}
+		for (int k = 0; k < n; k++) {
+			uint64_t d = stats_on_pkt(&c->st[i], &c->pkts[k]);
+			if (pcapng_sink_pkt(&c->sink, &c->pkts[k], d) < 0) {
+				return -1;
+			}
+			c->st[i].written++;
+			c->written++;
+		}
+		if ((unsigned)n < max) {
+			return 0;
+		}
+	}
+}
+
+static uint64_t total_drops(const struct capture *c)
+{
+	uint64_t d = 0;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		d += c->st[i].drops;
+	}
+	return d;
+}
+
+static int64_t deadline(const struct capture *c)
+{
+	return c->o.duration > 0 ? tsc_now_monotonic() + (int64_t)llround(c->o.duration * 1e9) : 0;
+}
+
+static int receive_round(struct capture *c, int timeout_ms)
+{
+	int r = poll(c->pfd, c->n, timeout_ms);
+
+	if (r < 0) {
+		return errno == EINTR ? 0 : -1;
+	}
+	for (unsigned i = 0; i < c->n && r > 0; i++) {
+		if (c->pfd[i].revents && drain_one(c, i) < 0) {
+			return -1;
+		}
+	}
+	return pcapng_sink_batch_done(&c->sink) < 0 ? -1 : 0;
+}
+
+static void run(struct capture *c)
+{
+	int64_t end = deadline(c);
+
+	while (!stop_signal && remaining(c)) {
+		int64_t now = tsc_now_monotonic();
+		int timeout = POLL_MS;
+		if (end) {
+			if (now >= end) {
+				break;
+			}
+			int64_t left_ms = (end - now + 999999) / 1000000;
+			timeout = left_ms < POLL_MS ? (int)left_ms : POLL_MS;
+		}
+		if (receive_round(c, timeout) < 0) {
+			c->failed = 1;
+			return;
+		}
+		progress_tick(&c->progress, tsc_now_monotonic(), c->written, total_drops(c));
+	}
+	/* What the kernel already queued was sent before the stop: keep it. */
+	int64_t drain_end = tsc_now_monotonic() + DRAIN_NS;
+	while (remaining(c) && tsc_now_monotonic() < drain_end) {
+		uint64_t before = c->written;
+		for (unsigned i = 0; i < c->n; i++) {
+			if (drain_one(c, i) < 0) {
+				c->failed = 1;
+				return;
+			}
+		}
+		if (c->written == before) {
+			break;
+		}
+	}
+}
+
+/* Kernel drops: the socket table is exact (it also counts drops after the
+ * last packet); the per-packet counter is the fallback. */
+static void settle_drops(struct capture *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		int64_t k = tsc_source_kernel_drops(c->src[i]);
+		if (k > (int64_t)c->st[i].drops) {
+			c->st[i].drops = (uint64_t)k;
+		}
+	}
+}
+
+static int finish(struct capture *c)
+{
+	struct pcapng_isb_info isb[MAX_ENDPOINTS];
+	int64_t now = tsc_now_realtime();
+
+	settle_drops(c);
+	for (unsigned i = 0; i < c->n; i++) {
+		isb[i] = (struct pcapng_isb_info){
+			.if_id = i, .now_ns = now, .start_ns = c->start_ns, .end_ns = now,
+			.ifrecv = c->st[i].received + c->st[i].drops, .ifdrop = c->st[i].drops,
+			.usrdeliv = c->st[i].written};
+	}
+	int r = pcapng_sink_close(&c->sink, isb, c->n);
+	if (r < 0) {
+		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
+			"complete write", strcmp(c->o.out, "-") ? c->o.out : "stdout", strerror(-r));
+		c->failed = 1;
+	}
+	return r;
+}
+
+static void summary(const struct capture *c)
+{
+	uint64_t received = 0, written = 0, drops = 0, stamps[TSC_CLOCK_COUNT] = {0};
+	char list[256];
+
+	for (unsigned i = 0; i < c->n; i++) {
+		received += c->st[i].received;
+		written += c->st[i].written;
+		drops += c->st[i].drops;
+		for (unsigned k = 0; k < TSC_CLOCK_COUNT; k++) {
+			stamps[k] += c->st[i].stamps[k];
+		}
+		if (c->n > 1) {
+			fprintf(stderr, "tscap: %s: %llu received, %llu dropped by the kernel\n",
+				c->ep[i].text, (unsigned long long)c->st[i].received,
+				(unsigned long long)c->st[i].drops);
+		}
+	}
+	stats_stamp_list(stamps, list, sizeof(list));
+	fprintf(stderr,
+		"tscap: %llu received, %llu dropped by the kernel, %llu written to %s\n"
+		"tscap: stamps: %s\n",
+		(unsigned long long)received, (unsigned long long)drops,
+		(unsigned long long)written, strcmp(c->o.out, "-") ? c->o.out : "stdout", list);
+	if (!stamps[TSC_HW_RX] && received && c->o.stamp == TSC_STAMP_AUTO) {
+		fprintf(stderr, "tscap: no hardware stamps arrived: software stamps are in the file\n");
+	}
+}
+
+static void cleanup(struct capture *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		tsc_rx_close(c->rx[i]);
+		if (c->src[i]) {
+			tsc_source_close(c->src[i]);
+		}
+	}
+	free(c->pkts);
+}
+
+int cmd_capture(int argc, char **argv)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	int rc = 1;
+
+	if (!c) {
+		return 1;
+	}
+	c->o = (struct capture_opts){.snaplen = 262144, .batch = 64, .rcvbuf = 8u << 20};
+	int r = parse_args(c, argc, argv);
+	if (r != 0) {
+		rc = r > 0 ? 0 : 1;
+		goto out;
+	}
+	catch_signals();
+	/* Sockets first: a port in use must not leave an empty file behind. */
+	if (open_sources(c) < 0 || open_output(c) < 0) {
+		goto out;
+	}
+	c->progress.enabled = !c->o.quiet && isatty(STDERR_FILENO);
+	c->start_ns = tsc_now_realtime();
+	run(c);
+	progress_end(&c->progress);
+	finish(c);
+	summary(c);
+	rc = c->failed ? 2 : 0;
+out:
+	cleanup(c);
+	free(c);
+	return rc;
+}

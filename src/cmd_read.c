@@ -1,0 +1,180 @@
+/* tscap read FILE: one line per packet with every stamp, then a summary.
+ * Reads tscap's own files (all stamps) and other writers' pcapng / pcap. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "frame.h"
+#include "log.h"
+#include "options.h"
+#include "pcapng_read.h"
+
+struct read_summary {
+	uint64_t packets, drops, truncated_pkts;
+	int64_t first_ns, last_ns;
+	uint64_t epb_source[TSC_CLOCK_COUNT + 1]; /* [COUNT]: not tscap's */
+	uint64_t extra[TSC_CLOCK_COUNT];
+};
+
+static void fmt_ns(char *out, size_t len, int64_t ns)
+{
+	int64_t s = ns / 1000000000, f = ns % 1000000000;
+
+	if (f < 0) {
+		s -= 1;
+		f += 1000000000;
+	}
+	snprintf(out, len, "%" PRId64 ".%09" PRId64, s, f);
+}
+
+static void account(const struct rd_event *ev, struct read_summary *sum)
+{
+	if (!sum->packets++) {
+		sum->first_ns = ev->ts_ns;
+	}
+	sum->last_ns = ev->ts_ns;
+	sum->epb_source[ev->has_tscap ? ev->epb_clock : TSC_CLOCK_COUNT]++;
+	sum->drops += ev->has_dropcount ? ev->dropcount : 0;
+	sum->truncated_pkts += ev->caplen < ev->origlen;
+	for (unsigned c = 0; ev->has_tscap && c < TSC_CLOCK_COUNT; c++) {
+		sum->extra[c] += tsc_pkt_has(&ev->stamps, (enum tsc_clock)c);
+	}
+}
+
+static void print_packet(const struct rd_file *r, const struct rd_event *ev, uint64_t index)
+{
+	struct frame_info fi;
+	char t[32];
+	enum tsc_clock src = ev->has_tscap ? ev->epb_clock : TSC_CLOCK_COUNT;
+
+	frame_describe(r->ifs[ev->if_id].linktype, ev->data, ev->caplen, &fi);
+	fmt_ns(t, sizeof(t), ev->ts_ns);
+	printf("%" PRIu64 " %s %s %s > %s %s", index, t, ev->has_tscap ? tsc_clock_name(src) : "ts",
+	       fi.src, fi.dst, fi.proto);
+	if (fi.has_payload_len) {
+		printf(" payload=%u", fi.payload_len);
+	}
+	printf(" len=%u", ev->origlen);
+	if (ev->caplen < ev->origlen) {
+		printf(" caplen=%u", ev->caplen);
+	}
+	for (unsigned c = 0; ev->has_tscap && c < TSC_CLOCK_COUNT; c++) {
+		if (tsc_pkt_has(&ev->stamps, (enum tsc_clock)c)) {
+			fmt_ns(t, sizeof(t), ev->stamps.ns[c]);
+			printf(" %s=%s", tsc_clock_name((enum tsc_clock)c), t);
+		}
+	}
+	if (ev->has_dropcount && ev->dropcount) {
+		printf(" drops=%" PRIu64, ev->dropcount);
+	}
+	if (ev->has_tscap && (ev->stamps.flags & TSC_PKT_CTRUNC)) {
+		printf(" ctrunc");
+	}
+	putchar('\n');
+}
+
+static void print_isb(const struct rd_file *r, const struct rd_event *ev)
+{
+	const struct rd_if *ifc = &r->ifs[ev->if_id];
+
+	printf("# interface %u %s (%s):", ev->if_id, ifc->name[0] ? ifc->name : "-",
+	       ifc->desc[0] ? ifc->desc : "-");
+	if (ev->has_ifrecv) {
+		printf(" received %" PRIu64, ev->ifrecv);
+	}
+	if (ev->has_ifdrop) {
+		printf(" dropped %" PRIu64, ev->ifdrop);
+	}
+	if (ev->has_usrdeliv) {
+		printf(" delivered %" PRIu64, ev->usrdeliv);
+	}
+	putchar('\n');
+}
+
+static void print_summary(const struct read_summary *s, const struct rd_file *r)
+{
+	char a[32], b[32], d[32];
+
+	printf("# packets: %" PRIu64 "\n", s->packets);
+	if (s->packets) {
+		fmt_ns(a, sizeof(a), s->first_ns);
+		fmt_ns(b, sizeof(b), s->last_ns);
+		fmt_ns(d, sizeof(d), s->last_ns - s->first_ns);
+		printf("# time span: %s .. %s (%s s)\n", a, b, d);
+	}
+	printf("# drops (epb_dropcount): %" PRIu64 "\n", s->drops);
+	if (s->truncated_pkts) {
+		printf("# packets cut at the snap length: %" PRIu64 "\n", s->truncated_pkts);
+	}
+	printf("# stamp sources:");
+	for (unsigned c = 0; c <= TSC_CLOCK_COUNT; c++) {
+		if (s->epb_source[c]) {
+			printf(" %s %" PRIu64 " (packet time)",
+			       c < TSC_CLOCK_COUNT ? tsc_clock_name((enum tsc_clock)c) : "unknown",
+			       s->epb_source[c]);
+		}
+	}
+	for (unsigned c = 0; c < TSC_CLOCK_COUNT; c++) {
+		if (s->extra[c]) {
+			printf(" %s %" PRIu64, tsc_clock_name((enum tsc_clock)c), s->extra[c]);
+		}
+	}
+	putchar('\n');
+	if (r->classic) {
+		printf("# format: classic pcap (%s)\n", r->ifs[0].tsresol == 9 ? "ns" : "us");
+	}
+}
+
+int cmd_read(int argc, char **argv)
+{
+	int quiet = 0;
+	const struct opt_spec tab[] = {
+		{"summary", 's', OPT_FLAG, &quiet, 0, 0, NULL, NULL, "only the summary"},
+		{0},
+	};
+	int first = opts_parse("read", tab, argc, argv);
+
+	if (first == -2) {
+		opts_usage(stdout, "read", "FILE", tab);
+		return 0;
+	}
+	if (first < 0) {
+		return 1;
+	}
+	if (first != argc - 1) {
+		tsc_err("read: give exactly one FILE (- for stdin)");
+		return 1;
+	}
+	const char *path = argv[first];
+	struct rd_file r;
+	struct rd_event ev;
+	struct read_summary sum = {0};
+	int got;
+
+	if (rd_open(&r, path) < 0) {
+		tsc_err("read: %s: %s", path, r.err);
+		rd_close(&r);
+		return 1;
+	}
+	while ((got = rd_next(&r, &ev)) > 0) {
+		if (ev.kind == RD_STATS) {
+			print_isb(&r, &ev);
+			continue;
+		}
+		account(&ev, &sum);
+		if (!quiet) {
+			print_packet(&r, &ev, sum.packets);
+		}
+	}
+	print_summary(&sum, &r);
+	if (got < 0) {
+		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r.err, sum.packets);
+	} else if (r.truncated) {
+		printf("# truncated: the file ends inside a block after packet %" PRIu64
+		       " (a capture that was killed); everything before it is above\n",
+		       sum.packets);
+	}
+	rd_close(&r);
+	return got < 0 ? 1 : 0;
+}

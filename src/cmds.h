@@ -1,0 +1,8 @@
+/* The subcommands, one file each. Each returns the process exit code. */
+#ifndef TSCAP_CMDS_H
+#define TSCAP_CMDS_H
+
+int cmd_capture(int argc, char **argv);
+int cmd_read(int argc, char **argv);
+
+#endif

@@ -1,0 +1,64 @@
+#include "cmsg_walk.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+/* The host's own layout, taken from the host's headers. */
+const struct cmsg_abi cmsg_abi_native = {
+	.hdr_len = (uint8_t)sizeof(struct cmsghdr),
+	.len_size = (uint8_t)sizeof(((struct cmsghdr *)0)->cmsg_len),
+	.align = (uint8_t)(CMSG_ALIGN(1)),
+};
+
+static size_t align_up(size_t n, size_t a)
+{
+	return (n + a - 1) & ~(a - 1);
+}
+
+void cmsg_iter_init(struct cmsg_iter *it, const struct cmsg_abi *abi, const void *buf, size_t len)
+{
+	it->buf = buf;
+	it->len = buf ? len : 0;
+	it->off = 0;
+	it->abi = abi;
+}
+
+static uint64_t read_len(const uint8_t *p, uint8_t size)
+{
+	if (size == 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+int cmsg_next(struct cmsg_iter *it, struct cmsg_item *item)
+{
+	const struct cmsg_abi *abi = it->abi;
+	size_t rest = it->len - it->off;
+
+	/* Like CMSG_NXTHDR: less than a header left is the end. */
+	if (rest < abi->hdr_len) {
+		it->off = it->len;
+		return 0;
+	}
+	const uint8_t *h = it->buf + it->off;
+	uint64_t clen = read_len(h, abi->len_size);
+	size_t data_off = align_up(abi->hdr_len, abi->align);
+
+	if (clen < data_off || clen > rest) {
+		it->off = it->len;
+		return -1;
+	}
+	memcpy(&item->level, h + abi->len_size, 4);
+	memcpy(&item->type, h + abi->len_size + 4, 4);
+	item->data = h + data_off;
+	item->data_len = (size_t)clen - data_off;
+
+	size_t step = align_up((size_t)clen, abi->align);
+	it->off = step >= rest ? it->len : it->off + step;
+	return 1;
+}

@@ -1,0 +1,46 @@
+/* tscap: subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "log.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{"capture", cmd_capture, "capture UDP with kernel/NIC stamps to nanosecond pcapng"},
+	{"read", cmd_read, "print a pcapng file's packets with every stamp"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: tscap COMMAND [options]   (tscap COMMAND --help for more)\n\n");
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 1;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("tscap %s\n", TSCAP_VERSION);
+		return 0;
+	}
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	}
+	tsc_err("unknown command '%s' (see tscap --help)", argv[1]);
+	return 1;
+}

@@ -1,0 +1,86 @@
+#include "sink_pcapng.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "log.h"
+#include "synth.h"
+
+#define SINK_BUF (1u << 20)
+#define SINK_MAX_AGE_NS (100 * 1000 * 1000)
+
+static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, unsigned n_if)
+{
+	char os[128], hw[64];
+	struct pcapng_shb_info shb = {.hardware = hw, .os = os, .userappl = "tscap " TSCAP_VERSION};
+	uint8_t *b;
+
+	tsc_os_describe(os, sizeof(os), hw, sizeof(hw));
+	b = writer_reserve(&s->w, pcapng_shb_size(&shb));
+	if (!b) {
+		return s->w.err;
+	}
+	writer_commit(&s->w, pcapng_shb(b, &shb));
+	for (unsigned i = 0; i < n_if; i++) {
+		b = writer_reserve(&s->w, pcapng_idb_size(ifs[i].name, ifs[i].desc));
+		if (!b) {
+			return s->w.err;
+		}
+		writer_commit(&s->w, pcapng_idb(b, PCAPNG_LINKTYPE_ETHERNET, s->snaplen, ifs[i].name,
+						ifs[i].desc));
+	}
+	return writer_flush(&s->w);
+}
+
+int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
+		     const struct pcapng_sink_if *ifs, unsigned n_if)
+{
+	int r = access(path, F_OK);
+
+	s->created = strcmp(path, "-") != 0 && r < 0;
+	s->snaplen = snaplen;
+	r = writer_open(&s->w, path, SINK_BUF);
+	if (r < 0) {
+		return r;
+	}
+	r = put_header(s, ifs, n_if);
+	if (r < 0) {
+		tsc_err("cannot write %s: %s", path, strerror(-r));
+		writer_close(&s->w);
+		if (s->created) {
+			unlink(path);
+		}
+	}
+	return r;
+}
+
+int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops)
+{
+	size_t hdr = synth_hdr_len(p);
+	uint8_t *b = writer_reserve(&s->w, PCAPNG_EPB_MAX(hdr + p->caplen));
+
+	if (!b) {
+		return s->w.err;
+	}
+	synth_udp_headers(b + PCAPNG_EPB_DATA_OFF, p);
+	writer_commit(&s->w, pcapng_epb(b, p->endpoint, p, hdr, s->snaplen, drops));
+	return 0;
+}
+
+int pcapng_sink_batch_done(struct pcapng_sink *s)
+{
+	return s->w.is_pipe ? writer_flush(&s->w) : writer_tick(&s->w, SINK_MAX_AGE_NS);
+}
+
+int pcapng_sink_close(struct pcapng_sink *s, const struct pcapng_isb_info *isb, unsigned n_if)
+{
+	for (unsigned i = 0; i < n_if; i++) {
+		uint8_t *b = writer_reserve(&s->w, PCAPNG_ISB_SIZE);
+		if (!b) {
+			break;
+		}
+		writer_commit(&s->w, pcapng_isb(b, &isb[i]));
+	}
+	return writer_close(&s->w);
+}

@@ -1,0 +1,35 @@
+/* The pcapng file sink: SHB and one IDB per endpoint up front, an EPB per
+ * packet with synthesized Ethernet/IP/UDP headers, ISBs at the end. */
+#ifndef TSCAP_SINK_PCAPNG_H
+#define TSCAP_SINK_PCAPNG_H
+
+#include "pcapng.h"
+#include "writer.h"
+
+struct pcapng_sink {
+	struct tsc_writer w;
+	uint32_t snaplen;
+	int created; /* we created path: remove it if the header fails */
+};
+
+struct pcapng_sink_if {
+	const char *name, *desc;
+};
+
+/* Creates path ("-" = stdout) and writes the header blocks, flushed, so
+ * the file is valid from the start. 0, or -errno after a one-line error
+ * (the file is then removed). */
+int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
+		     const struct pcapng_sink_if *ifs, unsigned n_if);
+
+/* Encode one packet (drops: kernel drops since the previous one). */
+int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops);
+
+/* End of a receive batch: flush at once into a pipe, and into a file
+ * when the last flush is older than 100 ms. */
+int pcapng_sink_batch_done(struct pcapng_sink *s);
+
+/* ISB per interface, flush, close. Returns the first write error. */
+int pcapng_sink_close(struct pcapng_sink *s, const struct pcapng_isb_info *isb, unsigned n_if);
+
+#endif
