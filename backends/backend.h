@@ -22,11 +22,11 @@ struct tsc_source_opts {
 
 /* What the OS granted, for reports and the file's interface description. */
 struct tsc_grant {
-	uint8_t sw_rx;	     /* kernel software RX stamps requested and accepted */
-	uint8_t hw_rx;	     /* hardware RX stamps requested (arrive if the NIC stamps) */
-	uint8_t hw_enabled;  /* we switched the NIC's RX filter on (restored on close) */
-	uint8_t drops;	     /* kernel drop counter per packet available */
-	uint32_t rcvbuf;     /* receive buffer the kernel granted, bytes */
+	uint8_t sw_rx;               /* kernel software RX stamps requested and accepted */
+	uint8_t hw_rx;               /* hardware RX stamps requested (arrive if the NIC stamps) */
+	uint8_t hw_enabled;          /* we switched the NIC's RX filter on (restored on close) */
+	uint8_t drops;               /* kernel drop counter per packet available */
+	uint32_t rcvbuf;             /* receive buffer the kernel granted, bytes */
 	char ifname[TSC_IFNAME_MAX]; /* interface stamps were checked on, "" if none */
 };
 
@@ -34,7 +34,7 @@ struct tsc_source;
 struct tsc_rx;
 
 int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts *opts,
-		    struct tsc_source **out);
+                    struct tsc_source **out);
 void tsc_source_close(struct tsc_source *src);
 int tsc_source_fd(const struct tsc_source *src);
 const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
@@ -47,7 +47,7 @@ int64_t tsc_source_kernel_drops(const struct tsc_source *src);
  * bytes each. Pointers in returned packets stay valid until the next
  * tsc_rx_recv on the same rx. */
 int tsc_rx_open(struct tsc_source *src, enum tsc_rx_kind kind, unsigned batch, uint32_t slot_len,
-		struct tsc_rx **out);
+                struct tsc_rx **out);
 /* Receive what is queued without blocking: 0..min(batch, max) packets,
  * or -errno. */
 int tsc_rx_recv(struct tsc_rx *rx, struct tsc_pkt *pkts, unsigned max);

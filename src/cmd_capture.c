@@ -17,8 +17,8 @@
 #include "stats.h"
 
 #define MAX_ENDPOINTS 64
-#define POLL_MS 100	 /* bounds how long a packet may sit unwritten */
-#define DRAIN_NS 200000000 /* after a stop: read what is already queued */
+#define POLL_MS       100       /* bounds how long a packet may sit unwritten */
+#define DRAIN_NS      200000000 /* after a stop: read what is already queued */
 
 static const char *const stamp_choices[] = {"auto", "hw", "sw", NULL};
 static const char *const rx_choices[] = {"mmsg", "msg", NULL};
@@ -67,17 +67,24 @@ static int parse_args(struct capture *c, int argc, char **argv)
 {
 	struct capture_opts *o = &c->o;
 	const struct opt_spec tab[] = {
-		{"write", 'w', OPT_STRING, &o->out, 0, 0, NULL, "FILE", "pcapng output, - for stdout (required)"},
-		{"count", 'c', OPT_UINT, &o->count, 1, 1e18, NULL, "N", "stop after N packets"},
-		{"duration", 0, OPT_DOUBLE, &o->duration, 0.001, 1e9, NULL, "SEC", "stop after SEC seconds"},
-		{"snaplen", 's', OPT_UINT, &o->snaplen, 1, 262144, NULL, "N", "bytes of each frame to keep (default 262144)"},
-		{"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw", "stamp source (default auto)"},
-		{"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "mmsg|msg", "receive path (default mmsg)"},
-		{"batch", 0, OPT_UINT, &o->batch, 1, 1024, NULL, "N", "packets per receive call (default 64)"},
-		{"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES", "socket receive buffer (default 8 MiB)"},
-		{"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
-		{"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
-		{0},
+	    {"write", 'w', OPT_STRING, &o->out, 0, 0, NULL, "FILE",
+	     "pcapng output, - for stdout (required)"},
+	    {"count", 'c', OPT_UINT, &o->count, 1, 1e18, NULL, "N", "stop after N packets"},
+	    {"duration", 0, OPT_DOUBLE, &o->duration, 0.001, 1e9, NULL, "SEC",
+	     "stop after SEC seconds"},
+	    {"snaplen", 's', OPT_UINT, &o->snaplen, 1, 262144, NULL, "N",
+	     "bytes of each frame to keep (default 262144)"},
+	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw",
+	     "stamp source (default auto)"},
+	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "mmsg|msg",
+	     "receive path (default mmsg)"},
+	    {"batch", 0, OPT_UINT, &o->batch, 1, 1024, NULL, "N",
+	     "packets per receive call (default 64)"},
+	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
+	     "socket receive buffer (default 8 MiB)"},
+	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
+	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
+	    {0},
 	};
 	int first = opts_parse("capture", tab, argc, argv);
 
@@ -116,11 +123,11 @@ static int open_sources(struct capture *c)
 
 	for (unsigned i = 0; i < c->n; i++) {
 		struct tsc_source_opts so = {.stamp = (enum tsc_stamp_mode)c->o.stamp,
-					     .rcvbuf = (uint32_t)c->o.rcvbuf,
-					     .endpoint = (uint16_t)i};
+		                             .rcvbuf = (uint32_t)c->o.rcvbuf,
+		                             .endpoint = (uint16_t)i};
 		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0 ||
 		    tsc_rx_open(c->src[i], (enum tsc_rx_kind)c->o.rx, (unsigned)c->o.batch, slot,
-				&c->rx[i]) < 0) {
+		                &c->rx[i]) < 0) {
 			return -1;
 		}
 		c->pfd[i] = (struct pollfd){.fd = tsc_source_fd(c->src[i]), .events = POLLIN};
@@ -260,15 +267,19 @@ static int finish(struct capture *c)
 
 	settle_drops(c);
 	for (unsigned i = 0; i < c->n; i++) {
-		isb[i] = (struct pcapng_isb_info){
-			.if_id = i, .now_ns = now, .start_ns = c->start_ns, .end_ns = now,
-			.ifrecv = c->st[i].received + c->st[i].drops, .ifdrop = c->st[i].drops,
-			.usrdeliv = c->st[i].written};
+		isb[i] = (struct pcapng_isb_info){.if_id = i,
+		                                  .now_ns = now,
+		                                  .start_ns = c->start_ns,
+		                                  .end_ns = now,
+		                                  .ifrecv = c->st[i].received + c->st[i].drops,
+		                                  .ifdrop = c->st[i].drops,
+		                                  .usrdeliv = c->st[i].written};
 	}
 	int r = pcapng_sink_close(&c->sink, isb, c->n);
 	if (r < 0) {
 		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
-			"complete write", strcmp(c->o.out, "-") ? c->o.out : "stdout", strerror(-r));
+		        "complete write",
+		        strcmp(c->o.out, "-") ? c->o.out : "stdout", strerror(-r));
 		c->failed = 1;
 	}
 	return r;
@@ -288,18 +299,19 @@ static void summary(const struct capture *c)
 		}
 		if (c->n > 1) {
 			fprintf(stderr, "tscap: %s: %llu received, %llu dropped by the kernel\n",
-				c->ep[i].text, (unsigned long long)c->st[i].received,
-				(unsigned long long)c->st[i].drops);
+			        c->ep[i].text, (unsigned long long)c->st[i].received,
+			        (unsigned long long)c->st[i].drops);
 		}
 	}
 	stats_stamp_list(stamps, list, sizeof(list));
 	fprintf(stderr,
-		"tscap: %llu received, %llu dropped by the kernel, %llu written to %s\n"
-		"tscap: stamps: %s\n",
-		(unsigned long long)received, (unsigned long long)drops,
-		(unsigned long long)written, strcmp(c->o.out, "-") ? c->o.out : "stdout", list);
+	        "tscap: %llu received, %llu dropped by the kernel, %llu written to %s\n"
+	        "tscap: stamps: %s\n",
+	        (unsigned long long)received, (unsigned long long)drops,
+	        (unsigned long long)written, strcmp(c->o.out, "-") ? c->o.out : "stdout", list);
 	if (!stamps[TSC_HW_RX] && received && c->o.stamp == TSC_STAMP_AUTO) {
-		fprintf(stderr, "tscap: no hardware stamps arrived: software stamps are in the file\n");
+		fprintf(stderr,
+		        "tscap: no hardware stamps arrived: software stamps are in the file\n");
 	}
 }
 

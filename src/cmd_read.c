@@ -130,8 +130,8 @@ int cmd_read(int argc, char **argv)
 {
 	int quiet = 0;
 	const struct opt_spec tab[] = {
-		{"summary", 's', OPT_FLAG, &quiet, 0, 0, NULL, NULL, "only the summary"},
-		{0},
+	    {"summary", 's', OPT_FLAG, &quiet, 0, 0, NULL, NULL, "only the summary"},
+	    {0},
 	};
 	int first = opts_parse("read", tab, argc, argv);
 

@@ -5,9 +5,9 @@
 
 /* The host's own layout, taken from the host's headers. */
 const struct cmsg_abi cmsg_abi_native = {
-	.hdr_len = (uint8_t)sizeof(struct cmsghdr),
-	.len_size = (uint8_t)sizeof(((struct cmsghdr *)0)->cmsg_len),
-	.align = (uint8_t)(CMSG_ALIGN(1)),
+    .hdr_len = (uint8_t)sizeof(struct cmsghdr),
+    .len_size = (uint8_t)sizeof(((struct cmsghdr *)0)->cmsg_len),
+    .align = (uint8_t)(CMSG_ALIGN(1)),
 };
 
 static size_t align_up(size_t n, size_t a)

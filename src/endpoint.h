@@ -10,14 +10,14 @@
 #define TSC_IFNAME_MAX 16 /* IFNAMSIZ on Linux, IF_NAMESIZE elsewhere */
 
 struct tsc_endpoint {
-	char text[128];	 /* as given, for messages and if_description */
-	uint8_t family;	 /* TSC_AF_INET or TSC_AF_INET6 */
+	char text[128]; /* as given, for messages and if_description */
+	uint8_t family; /* TSC_AF_INET or TSC_AF_INET6 */
 	uint8_t addr[16];
 	uint16_t port;
 	char ifname[TSC_IFNAME_MAX]; /* "" when none was given */
-	uint8_t wildcard;  /* 0.0.0.0 or :: */
-	uint8_t multicast; /* 224.0.0.0/4 or ff00::/8 */
-	uint8_t loopback;  /* 127.0.0.0/8 or ::1 */
+	uint8_t wildcard;            /* 0.0.0.0 or :: */
+	uint8_t multicast;           /* 224.0.0.0/4 or ff00::/8 */
+	uint8_t loopback;            /* 127.0.0.0/8 or ::1 */
 };
 
 /* 0, or -1 with a one-line reason in err. */

@@ -15,7 +15,11 @@ static void transport(const uint8_t *l4, size_t len, uint8_t proto, struct frame
 {
 	char port_s[8] = "", port_d[8] = "";
 
-	fi->proto = proto == 17 ? "UDP" : proto == 6 ? "TCP" : proto == 1 ? "ICMP" : proto == 58 ? "ICMPv6" : "IP";
+	fi->proto = proto == 17   ? "UDP"
+	            : proto == 6  ? "TCP"
+	            : proto == 1  ? "ICMP"
+	            : proto == 58 ? "ICMPv6"
+	                          : "IP";
 	if ((proto == 17 || proto == 6) && len >= 4) {
 		snprintf(port_s, sizeof(port_s), ":%u", be16(l4));
 		snprintf(port_d, sizeof(port_d), ":%u", be16(l4 + 2));
@@ -82,7 +86,7 @@ void frame_describe(uint16_t linktype, const uint8_t *d, size_t len, struct fram
 			by_ethertype(be16(d + 14), d + 16, len - 16, fi);
 		}
 		break;
-	case 0:	  /* BSD loopback: host-order family */
+	case 0:   /* BSD loopback: host-order family */
 	case 108: /* OpenBSD loopback */
 		if (len >= 4) {
 			ip(d + 4, len - 4, fi);

@@ -10,8 +10,8 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *what;
 } commands[] = {
-	{"capture", cmd_capture, "capture UDP with kernel/NIC stamps to nanosecond pcapng"},
-	{"read", cmd_read, "print a pcapng file's packets with every stamp"},
+    {"capture", cmd_capture, "capture UDP with kernel/NIC stamps to nanosecond pcapng"},
+    {"read", cmd_read, "print a pcapng file's packets with every stamp"},
 };
 
 static void usage(FILE *f)

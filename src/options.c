@@ -65,7 +65,7 @@ static int set_number(const char *cmd, const struct opt_spec *o, const char *arg
 		tsc_err("%s: '%s' is not a number for --%s", cmd, arg, o->name);
 	} else {
 		tsc_err("%s: '%s' is out of range for --%s: %g to %g", cmd, arg, o->name, o->min,
-			o->max);
+		        o->max);
 	}
 	return -1;
 }
@@ -93,7 +93,8 @@ static void build(const struct opt_spec *tab, int n, struct option *lopts, char 
 	*s++ = ':'; /* report a missing argument as ':' */
 	for (int i = 0; i < n; i++) {
 		int has_arg = tab[i].type == OPT_FLAG ? no_argument : required_argument;
-		lopts[i] = (struct option){tab[i].name, has_arg, NULL, tab[i].short_name ? tab[i].short_name : 0x200 + i};
+		lopts[i] = (struct option){tab[i].name, has_arg, NULL,
+		                           tab[i].short_name ? tab[i].short_name : 0x200 + i};
 		if (tab[i].short_name) {
 			*s++ = tab[i].short_name;
 			if (has_arg) {
@@ -135,7 +136,7 @@ int opts_parse(const char *cmd, const struct opt_spec *tab, int argc, char **arg
 		if (c == '?' || c == ':') {
 			const char *bad = argv[optind - 1];
 			tsc_err("%s: %s '%s' (see tscap %s --help)", cmd,
-				c == ':' ? "missing argument for" : "unknown option", bad, cmd);
+			        c == ':' ? "missing argument for" : "unknown option", bad, cmd);
 			return -1;
 		}
 		if (apply(cmd, find(tab, n, c), optarg) < 0) {
@@ -152,8 +153,8 @@ void opts_usage(FILE *f, const char *cmd, const char *synopsis, const struct opt
 		const struct opt_spec *o = &tab[i];
 		char lhs[64];
 		snprintf(lhs, sizeof(lhs), "%s%c%s--%s%s%s", o->short_name ? "-" : "  ",
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
+		         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+		         o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-30s %s\n", lhs, o->help);
 	}
 	fprintf(f, "  %-30s %s\n", "-h, --help", "show this help");

@@ -22,7 +22,7 @@ struct opt_spec {
 	void *dst;
 	double min, max;
 	const char *const *choices; /* NULL-terminated, for OPT_CHOICE */
-	const char *arg;	    /* argument name in --help */
+	const char *arg;            /* argument name in --help */
 	const char *help;
 };
 

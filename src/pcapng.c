@@ -94,7 +94,7 @@ size_t pcapng_idb_size(const char *name, const char *desc)
 }
 
 size_t pcapng_idb(uint8_t *out, uint16_t linktype, uint32_t snaplen, const char *name,
-		  const char *desc)
+                  const char *desc)
 {
 	uint8_t *b = out + 8;
 	const uint8_t tsresol = 9; /* nanoseconds */
@@ -204,13 +204,13 @@ int tscap_opt_decode(const uint8_t *val, size_t len, struct tsc_pkt *p, enum tsc
 			return -1;
 		}
 		tsc_pkt_stamp(p, (enum tsc_clock)e[0], (int64_t)get_le64(e + 4),
-			      (enum tsc_timebase)e[1]);
+		              (enum tsc_timebase)e[1]);
 	}
 	return 0;
 }
 
 size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t hdr_len,
-		  uint32_t snaplen, uint64_t drops)
+                  uint32_t snaplen, uint64_t drops)
 {
 	uint8_t *b = out + 8;
 	enum tsc_clock best = tsc_pkt_best(p);

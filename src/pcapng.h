@@ -52,13 +52,13 @@ struct pcapng_isb_info {
 /* Upper bounds of encoded sizes. */
 size_t pcapng_shb_size(const struct pcapng_shb_info *info);
 size_t pcapng_idb_size(const char *name, const char *desc);
-#define PCAPNG_ISB_SIZE (28 + 3 * 12 + 2 * 12 + 4)
-#define PCAPNG_EPB_OPTS_MAX (8 + 12 + 4 + 8 + TSCAP_OPT_HDR + TSC_CLOCK_COUNT * TSCAP_OPT_ENTRY + 4)
+#define PCAPNG_ISB_SIZE        (28 + 3 * 12 + 2 * 12 + 4)
+#define PCAPNG_EPB_OPTS_MAX    (8 + 12 + 4 + 8 + TSCAP_OPT_HDR + TSC_CLOCK_COUNT * TSCAP_OPT_ENTRY + 4)
 #define PCAPNG_EPB_MAX(caplen) (32 + (((size_t)(caplen) + 3) & ~(size_t)3) + PCAPNG_EPB_OPTS_MAX)
 
 size_t pcapng_shb(uint8_t *out, const struct pcapng_shb_info *info);
 size_t pcapng_idb(uint8_t *out, uint16_t linktype, uint32_t snaplen, const char *name,
-		  const char *desc);
+                  const char *desc);
 size_t pcapng_isb(uint8_t *out, const struct pcapng_isb_info *info);
 
 /* An Enhanced Packet Block for a frame whose first hdr_len bytes are
@@ -66,7 +66,7 @@ size_t pcapng_isb(uint8_t *out, const struct pcapng_isb_info *info);
  * the packet's payload; the frame is cut at snaplen. Options: epb_flags
  * (inbound), epb_dropcount when drops > 0, tscap's stamps option. */
 size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t hdr_len,
-		  uint32_t snaplen, uint64_t drops);
+                  uint32_t snaplen, uint64_t drops);
 
 /* Offset of the packet data inside an EPB. */
 #define PCAPNG_EPB_DATA_OFF 28

@@ -96,7 +96,8 @@ static int open_classic(struct rd_file *r, uint32_t magic)
 		FAIL(r, "pcap file header is cut short");
 	}
 	r->classic = 1;
-	r->swap = magic == __builtin_bswap32(PCAP_MAGIC_US) || magic == __builtin_bswap32(PCAP_MAGIC_NS);
+	r->swap =
+	    magic == __builtin_bswap32(PCAP_MAGIC_US) || magic == __builtin_bswap32(PCAP_MAGIC_NS);
 	uint32_t m = r->swap ? __builtin_bswap32(magic) : magic;
 	r->n_if = 1;
 	memset(&r->ifs[0], 0, sizeof(r->ifs[0]));
@@ -118,7 +119,8 @@ int rd_open_stream(struct rd_file *r, FILE *f)
 	}
 	memcpy(&magic, m, 4);
 	if (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS ||
-	    magic == __builtin_bswap32(PCAP_MAGIC_US) || magic == __builtin_bswap32(PCAP_MAGIC_NS)) {
+	    magic == __builtin_bswap32(PCAP_MAGIC_US) ||
+	    magic == __builtin_bswap32(PCAP_MAGIC_NS)) {
 		return open_classic(r, magic);
 	}
 	if (magic != PCAPNG_BT_SHB) {
@@ -293,7 +295,8 @@ static int on_epb(struct rd_file *r, const uint8_t *b, uint32_t len, struct rd_e
 	ev->origlen = sw32(r, b + 24);
 	size_t padded = ((size_t)ev->caplen + 3) & ~(size_t)3;
 	if (padded > len - 32) {
-		FAIL(r, "packet of %u captured bytes does not fit its %u-byte block", ev->caplen, len);
+		FAIL(r, "packet of %u captured bytes does not fit its %u-byte block", ev->caplen,
+		     len);
 	}
 	ev->data = b + 28;
 	return walk_opts(r, b + 28 + padded, len - 32 - padded, epb_opt, ev);
@@ -411,7 +414,7 @@ static int next_classic(struct rd_file *r, struct rd_event *ev)
 	}
 	struct rd_if *ifc = &r->ifs[0];
 	ev->ts_ns = (int64_t)((uint64_t)sw32(r, h) * (uint64_t)TSC_NS_PER_SEC +
-			      (uint64_t)sw32(r, h + 4) * (ifc->tsresol == 9 ? 1u : 1000u));
+	                      (uint64_t)sw32(r, h + 4) * (ifc->tsresol == 9 ? 1u : 1000u));
 	ev->data = r->blk;
 	return 1;
 }

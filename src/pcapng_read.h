@@ -10,7 +10,7 @@
 
 #include "pkt.h"
 
-#define RD_MAX_IFS 256
+#define RD_MAX_IFS   256
 #define RD_MAX_BLOCK (16u << 20)
 
 struct rd_if {
@@ -33,9 +33,9 @@ struct rd_event {
 	uint32_t epb_flags;
 	uint64_t dropcount;
 	int has_dropcount;
-	int has_tscap;		 /* tscap's stamps option was present */
+	int has_tscap;            /* tscap's stamps option was present */
 	enum tsc_clock epb_clock; /* valid with has_tscap */
-	struct tsc_pkt stamps;	 /* stamps beyond the EPB's, and flags */
+	struct tsc_pkt stamps;    /* stamps beyond the EPB's, and flags */
 	/* RD_STATS (ISB) */
 	uint64_t ifrecv, ifdrop, usrdeliv;
 	int has_ifrecv, has_ifdrop, has_usrdeliv;
@@ -44,14 +44,14 @@ struct rd_event {
 struct rd_file {
 	FILE *f;
 	int close_f;
-	int classic;  /* classic pcap rather than pcapng */
-	int swap;     /* file byte order differs from ours */
+	int classic; /* classic pcap rather than pcapng */
+	int swap;    /* file byte order differs from ours */
 	int n_if;
 	struct rd_if ifs[RD_MAX_IFS];
 	uint8_t *blk;
 	uint32_t blkcap;
-	uint64_t offset; /* bytes consumed */
-	int truncated;	 /* the file ends inside a block */
+	uint64_t offset;  /* bytes consumed */
+	int truncated;    /* the file ends inside a block */
 	int pending_type; /* blk_first holds the first block's type */
 	uint8_t blk_first[4];
 	char err[160];

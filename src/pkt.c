@@ -1,7 +1,7 @@
 #include "pkt.h"
 
 static const enum tsc_clock best_order[] = {
-	TSC_HW_RX, TSC_SW_RX, TSC_TX_HW, TSC_TX_SW, TSC_TX_SCHED, TSC_TX_ACK, TSC_USER, TSC_PEER,
+    TSC_HW_RX, TSC_SW_RX, TSC_TX_HW, TSC_TX_SW, TSC_TX_SCHED, TSC_TX_ACK, TSC_USER, TSC_PEER,
 };
 
 enum tsc_clock tsc_pkt_best(const struct tsc_pkt *p)
@@ -15,9 +15,9 @@ enum tsc_clock tsc_pkt_best(const struct tsc_pkt *p)
 }
 
 static const char *const clock_names[TSC_CLOCK_COUNT] = {
-	[TSC_HW_RX] = "hw-rx",	       [TSC_SW_RX] = "sw-rx", [TSC_TX_SCHED] = "tx-sched",
-	[TSC_TX_SW] = "tx-sw",	       [TSC_TX_HW] = "tx-hw", [TSC_TX_ACK] = "tx-ack",
-	[TSC_USER] = "user",	       [TSC_PEER] = "peer",
+    [TSC_HW_RX] = "hw-rx", [TSC_SW_RX] = "sw-rx", [TSC_TX_SCHED] = "tx-sched",
+    [TSC_TX_SW] = "tx-sw", [TSC_TX_HW] = "tx-hw", [TSC_TX_ACK] = "tx-ack",
+    [TSC_USER] = "user",   [TSC_PEER] = "peer",
 };
 
 const char *tsc_clock_name(enum tsc_clock c)

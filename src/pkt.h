@@ -64,7 +64,7 @@ static inline int tsc_pkt_has(const struct tsc_pkt *p, enum tsc_clock c)
 }
 
 static inline void tsc_pkt_stamp(struct tsc_pkt *p, enum tsc_clock c, int64_t ns,
-				 enum tsc_timebase base)
+                                 enum tsc_timebase base)
 {
 	p->stamp_set = (uint16_t)(p->stamp_set | (1u << c));
 	p->ns[c] = ns;

@@ -7,7 +7,7 @@
 #include "log.h"
 #include "synth.h"
 
-#define SINK_BUF (1u << 20)
+#define SINK_BUF        (1u << 20)
 #define SINK_MAX_AGE_NS (100 * 1000 * 1000)
 
 static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, unsigned n_if)
@@ -27,14 +27,14 @@ static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, u
 		if (!b) {
 			return s->w.err;
 		}
-		writer_commit(&s->w, pcapng_idb(b, PCAPNG_LINKTYPE_ETHERNET, s->snaplen, ifs[i].name,
-						ifs[i].desc));
+		writer_commit(&s->w, pcapng_idb(b, PCAPNG_LINKTYPE_ETHERNET, s->snaplen,
+		                                ifs[i].name, ifs[i].desc));
 	}
 	return writer_flush(&s->w);
 }
 
 int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
-		     const struct pcapng_sink_if *ifs, unsigned n_if)
+                     const struct pcapng_sink_if *ifs, unsigned n_if)
 {
 	int r = access(path, F_OK);
 

@@ -20,7 +20,7 @@ struct pcapng_sink_if {
  * the file is valid from the start. 0, or -errno after a one-line error
  * (the file is then removed). */
 int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
-		     const struct pcapng_sink_if *ifs, unsigned n_if);
+                     const struct pcapng_sink_if *ifs, unsigned n_if);
 
 /* Encode one packet (drops: kernel drops since the previous one). */
 int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops);

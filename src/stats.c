@@ -19,7 +19,7 @@ void progress_tick(struct tsc_progress *pr, int64_t now_mono, uint64_t pkts, uin
 	}
 	double pps = (double)(pkts - pr->last_pkts) * 1e9 / (double)dt;
 	fprintf(stderr, "\r%llu packets  %.0f pps  %llu dropped\033[K", (unsigned long long)pkts,
-		pps, (unsigned long long)drops);
+	        pps, (unsigned long long)drops);
 	pr->last_ns = now_mono;
 	pr->last_pkts = pkts;
 }
@@ -39,8 +39,8 @@ void stats_stamp_list(const uint64_t *stamps, char *out, size_t outlen)
 	for (unsigned c = 0; c < TSC_CLOCK_COUNT && n < outlen; c++) {
 		if (stamps[c]) {
 			n += (size_t)snprintf(out + n, outlen - n, "%s%s %llu", n ? ", " : "",
-					      tsc_clock_name((enum tsc_clock)c),
-					      (unsigned long long)stamps[c]);
+			                      tsc_clock_name((enum tsc_clock)c),
+			                      (unsigned long long)stamps[c]);
 		}
 	}
 	if (!n) {

@@ -10,7 +10,7 @@
 struct tsc_ep_stats {
 	uint64_t received; /* pulled from the socket */
 	uint64_t written;  /* in the file */
-	uint64_t drops;	   /* kernel drops: counter deltas seen with packets */
+	uint64_t drops;    /* kernel drops: counter deltas seen with packets */
 	uint32_t last_counter;
 	uint64_t stamps[TSC_CLOCK_COUNT];
 };

@@ -54,8 +54,14 @@ static uint16_t udp_checksum(const struct tsc_pkt *p, const uint8_t *udp, int v6
 	}
 	size_t alen = v6 ? 16 : 4;
 	uint32_t udp_len = 8 + p->len;
-	uint8_t pseudo[8] = {0, 0, (uint8_t)(udp_len >> 24), (uint8_t)(udp_len >> 16),
-			     (uint8_t)(udp_len >> 8), (uint8_t)udp_len, 0, 17};
+	uint8_t pseudo[8] = {0,
+	                     0,
+	                     (uint8_t)(udp_len >> 24),
+	                     (uint8_t)(udp_len >> 16),
+	                     (uint8_t)(udp_len >> 8),
+	                     (uint8_t)udp_len,
+	                     0,
+	                     17};
 	uint32_t sum = synth_csum_add(0, p->src.addr, alen);
 
 	sum = synth_csum_add(sum, p->dst.addr, alen);

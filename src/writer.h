@@ -10,14 +10,14 @@
 
 struct tsc_writer {
 	int fd;
-	int is_pipe;	  /* stdout or a FIFO: flush after every batch */
-	int is_regular;	  /* a regular file: a failed write is cut back */
+	int is_pipe;      /* stdout or a FIFO: flush after every batch */
+	int is_regular;   /* a regular file: a failed write is cut back */
 	const char *path; /* for messages; "-" is stdout */
 	uint8_t *buf;
 	size_t len, cap;
 	off_t committed;    /* bytes known to be in the file */
 	int64_t last_flush; /* CLOCK_MONOTONIC ns */
-	int err;	    /* first write error (-errno), sticky */
+	int err;            /* first write error (-errno), sticky */
 };
 
 /* "-" is stdout. 0, or -errno after a one-line error. */

@@ -23,7 +23,7 @@
 #define SOF_TIMESTAMPING_BIND_PHC (1 << 15)
 #endif
 /* Linux 6.3 / 6.11 / 6.13: enum members in newer headers, absent here. */
-#define TSC_SOF_OPT_ID_TCP (1 << 16)
+#define TSC_SOF_OPT_ID_TCP    (1 << 16)
 #define TSC_SOF_OPT_RX_FILTER (1 << 17)
 
 #endif

@@ -47,7 +47,7 @@ static size_t field_width(const struct linux_decode_ctx *ctx, int is_new)
 }
 
 static void decode_timestamping(const struct linux_decode_ctx *ctx, const struct cmsg_item *c,
-				int is_new, struct tsc_pkt *pkt)
+                                int is_new, struct tsc_pkt *pkt)
 {
 	size_t w = field_width(ctx, is_new);
 	int64_t ns;
@@ -62,13 +62,13 @@ static void decode_timestamping(const struct linux_decode_ctx *ctx, const struct
 	}
 	if (read_pair(c->data + 4 * w, w, 1, &ns)) {
 		tsc_pkt_stamp(pkt, TSC_HW_RX, ns - ctx->hw_to_utc_ns,
-			      (enum tsc_timebase)ctx->hw_base);
+		              (enum tsc_timebase)ctx->hw_base);
 	}
 }
 
 /* SO_TIMESTAMP (µs) and SO_TIMESTAMPNS: one software stamp. */
-static void decode_single(const struct linux_decode_ctx *ctx, const struct cmsg_item *c,
-			  int is_new, int64_t mul, struct tsc_pkt *pkt)
+static void decode_single(const struct linux_decode_ctx *ctx, const struct cmsg_item *c, int is_new,
+                          int64_t mul, struct tsc_pkt *pkt)
 {
 	size_t w = field_width(ctx, is_new);
 	int64_t ns;
@@ -83,7 +83,7 @@ static void decode_single(const struct linux_decode_ctx *ctx, const struct cmsg_
 }
 
 static int decode_socket_level(const struct linux_decode_ctx *ctx, const struct cmsg_item *c,
-			       struct tsc_pkt *pkt)
+                               struct tsc_pkt *pkt)
 {
 	switch (c->type) {
 	case LNX_SO_TIMESTAMPING_OLD:
@@ -160,7 +160,7 @@ static int decode_ip_level(const struct cmsg_item *c, struct tsc_pkt *pkt)
 }
 
 unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
-			   int msg_ctrunc, struct tsc_pkt *pkt)
+                           int msg_ctrunc, struct tsc_pkt *pkt)
 {
 	struct cmsg_iter it;
 	struct cmsg_item c;
@@ -173,7 +173,7 @@ unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, 
 	cmsg_iter_init(&it, ctx->abi, ctl, len);
 	while ((r = cmsg_next(&it, &c)) > 0) {
 		int known = c.level == LNX_SOL_SOCKET ? decode_socket_level(ctx, &c, pkt)
-						      : decode_ip_level(&c, pkt);
+		                                      : decode_ip_level(&c, pkt);
 		unknown += known ? 0u : 1u;
 	}
 	if (r < 0) {

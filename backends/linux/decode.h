@@ -24,8 +24,8 @@ enum {
 	LNX_SO_TIMESTAMPNS_NEW = 64,
 	LNX_SO_TIMESTAMPING_NEW = 65,
 	LNX_SCM_TS_OPT_ID = 81, /* Linux 6.13 */
-	LNX_IP_PKTINFO = 8,	/* linux/in.h */
-	LNX_IPV6_PKTINFO = 50,	/* linux/in6.h */
+	LNX_IP_PKTINFO = 8,     /* linux/in.h */
+	LNX_IPV6_PKTINFO = 50,  /* linux/in6.h */
 };
 
 /* 64-bit Linux (x86_64, arm64, ...) and 32-bit Linux (i386, arm). */
@@ -47,6 +47,6 @@ struct linux_decode_ctx {
  * sets TSC_PKT_CBAD, msg_ctrunc sets TSC_PKT_CTRUNC. Returns the number of
  * messages not recognised (debug information only). */
 unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
-			   int msg_ctrunc, struct tsc_pkt *pkt);
+                           int msg_ctrunc, struct tsc_pkt *pkt);
 
 #endif

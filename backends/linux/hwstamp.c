@@ -57,7 +57,7 @@ int hwstamp_enable_rx(int fd, const char *ifname, struct hwstamp_saved *saved)
 	if (ioctl(fd, SIOCGHWTSTAMP, &ifr) < 0) {
 		int e = errno;
 		tsc_err("%s: cannot read the hardware timestamping config (SIOCGHWTSTAMP): %s",
-			ifname, strerror(e));
+		        ifname, strerror(e));
 		return -e;
 	}
 	if (cfg.rx_filter == HWTSTAMP_FILTER_ALL) {
@@ -68,8 +68,8 @@ int hwstamp_enable_rx(int fd, const char *ifname, struct hwstamp_saved *saved)
 	ifreq_for(&ifr, ifname, &want);
 	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
 		int e = errno;
-		tsc_err("%s: cannot switch on hardware RX timestamping (SIOCSHWTSTAMP): %s%s", ifname,
-			strerror(e), e == EPERM ? " (needs CAP_NET_ADMIN)" : "");
+		tsc_err("%s: cannot switch on hardware RX timestamping (SIOCSHWTSTAMP): %s%s",
+		        ifname, strerror(e), e == EPERM ? " (needs CAP_NET_ADMIN)" : "");
 		return -e;
 	}
 	snprintf(saved->ifname, sizeof(saved->ifname), "%s", ifname);
@@ -78,7 +78,7 @@ int hwstamp_enable_rx(int fd, const char *ifname, struct hwstamp_saved *saved)
 	saved->changed = 1;
 	if (want.rx_filter != HWTSTAMP_FILTER_ALL) {
 		tsc_note("%s: the driver stamps a subset of packets (rx_filter %d), not all",
-			 ifname, want.rx_filter);
+		         ifname, want.rx_filter);
 	}
 	return 0;
 }
@@ -94,7 +94,7 @@ void hwstamp_restore(int fd, struct hwstamp_saved *saved)
 	ifreq_for(&ifr, saved->ifname, &cfg);
 	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
 		tsc_err("%s: could not restore the hardware timestamping config: %s", saved->ifname,
-			strerror(errno));
+		        strerror(errno));
 	}
 	saved->changed = 0;
 }
@@ -121,6 +121,7 @@ int64_t hwstamp_phc_tai_correction(int phc_index)
 	if (r < 0 || adjtimex(&tx) < 0) {
 		return 0;
 	}
-	int64_t mid = (tsc_ns_from_parts(a.tv_sec, a.tv_nsec) + tsc_ns_from_parts(b.tv_sec, b.tv_nsec)) / 2;
+	int64_t mid =
+	    (tsc_ns_from_parts(a.tv_sec, a.tv_nsec) + tsc_ns_from_parts(b.tv_sec, b.tv_nsec)) / 2;
 	return tsc_phc_utc_correction(tsc_ns_from_parts(phc.tv_sec, phc.tv_nsec) - mid, tx.tai);
 }

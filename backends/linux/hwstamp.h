@@ -8,7 +8,7 @@
 
 struct hwstamp_caps {
 	uint32_t so_timestamping; /* SOF_TIMESTAMPING_* the driver supports */
-	int phc_index;		  /* -1: no PTP hardware clock */
+	int phc_index;            /* -1: no PTP hardware clock */
 	uint32_t tx_types, rx_filters;
 };
 

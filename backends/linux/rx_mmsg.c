@@ -82,7 +82,7 @@ static void to_pkt(struct rx_mmsg *rx, unsigned i, size_t len, int64_t user_ns, 
 	addr_from_sockaddr(&p->src, &rx->names[i]);
 	p->dst = src->bound;
 	linux_cmsg_decode(&src->dctx, h->msg_control, h->msg_controllen,
-			  (h->msg_flags & MSG_CTRUNC) != 0, p);
+	                  (h->msg_flags & MSG_CTRUNC) != 0, p);
 	tsc_pkt_stamp(p, TSC_USER, user_ns, TSC_BASE_REALTIME);
 }
 
@@ -145,7 +145,7 @@ static const struct tsc_rx_ops mmsg_ops = {.name = "mmsg", .recv = recv_mmsg, .c
 static const struct tsc_rx_ops msg_ops = {.name = "msg", .recv = recv_msg, .close = close_mmsg};
 
 int tsc_rx_open(struct tsc_source *src, enum tsc_rx_kind kind, unsigned batch, uint32_t slot_len,
-		struct tsc_rx **out)
+                struct tsc_rx **out)
 {
 	struct rx_mmsg *rx = calloc(1, sizeof(*rx));
 

@@ -39,10 +39,12 @@ static void set_rcvbuf(struct tsc_source *src, uint32_t want)
 static int addr_matches(const struct sockaddr *sa, const struct tsc_endpoint *ep)
 {
 	if (sa->sa_family == AF_INET && ep->family == TSC_AF_INET) {
-		return memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, ep->addr, 4) == 0;
+		return memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, ep->addr,
+		              4) == 0;
 	}
 	if (sa->sa_family == AF_INET6 && ep->family == TSC_AF_INET6) {
-		return memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ep->addr, 16) == 0;
+		return memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ep->addr,
+		              16) == 0;
 	}
 	return 0;
 }
@@ -82,15 +84,15 @@ static int require_hw(struct tsc_source *src, const char *ifname)
 
 	if (!ifname[0]) {
 		tsc_err("%s: --stamp hw needs the interface: add %%IFNAME to the endpoint",
-			src->ep.text);
+		        src->ep.text);
 		return -EINVAL;
 	}
 	r = hwstamp_caps(src->fd, ifname, &caps);
 	if (r < 0 || !hwstamp_caps_rx_hw(&caps)) {
 		tsc_err("%s: --stamp hw: interface %s does not timestamp received packets in "
-			"hardware (%s); use --stamp sw or auto",
-			src->ep.text, ifname,
-			r < 0 ? strerror(-r) : "ethtool -T shows no hardware-receive or PTP clock");
+		        "hardware (%s); use --stamp sw or auto",
+		        src->ep.text, ifname,
+		        r < 0 ? strerror(-r) : "ethtool -T shows no hardware-receive or PTP clock");
 		return -EOPNOTSUPP;
 	}
 	r = hwstamp_enable_rx(src->fd, ifname, &src->hw);
@@ -131,7 +133,7 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 	}
 	if (mode != TSC_STAMP_SW) {
 		flags |= SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE |
-			 SOF_TIMESTAMPING_OPT_PKTINFO;
+		         SOF_TIMESTAMPING_OPT_PKTINFO;
 	}
 	r = set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
 	if (r == -EINVAL && (flags & SOF_TIMESTAMPING_OPT_PKTINFO)) {
@@ -147,7 +149,8 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 	return 0;
 }
 
-static void fill_sockaddr(const struct tsc_endpoint *ep, struct sockaddr_storage *ss, socklen_t *len)
+static void fill_sockaddr(const struct tsc_endpoint *ep, struct sockaddr_storage *ss,
+                          socklen_t *len)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (ep->family == TSC_AF_INET) {
@@ -231,7 +234,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	if (ep->multicast) {
 		set_int(src->fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	} else if (ifindex && setsockopt(src->fd, SOL_SOCKET, SO_BINDTODEVICE, ep->ifname,
-					 (socklen_t)strlen(ep->ifname)) < 0) {
+	                                 (socklen_t)strlen(ep->ifname)) < 0) {
 		r = -errno;
 		tsc_err("%s: cannot bind to interface %s: %s", ep->text, ep->ifname, strerror(-r));
 		return r;
@@ -247,7 +250,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 }
 
 int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts *opts,
-		    struct tsc_source **out)
+                    struct tsc_source **out)
 {
 	struct tsc_source *src = calloc(1, sizeof(*src));
 	int r;
@@ -263,7 +266,8 @@ int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts 
 	memcpy(src->bound.addr, ep->addr, sizeof(src->bound.addr));
 	src->dctx.abi = &cmsg_abi_native;
 	src->dctx.hw_base = TSC_BASE_PHC_UTC;
-	src->fd = socket(ep->family == TSC_AF_INET ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	src->fd =
+	    socket(ep->family == TSC_AF_INET ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (src->fd < 0) {
 		r = -errno;
 		tsc_err("%s: socket: %s", ep->text, strerror(-r));
@@ -322,7 +326,7 @@ static int64_t proc_drops(const char *path, unsigned long inode)
 		unsigned long ino;
 		unsigned long long drops;
 		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu %*s %*s %llu", &ino,
-			   &drops) == 2 &&
+		           &drops) == 2 &&
 		    ino == inode) {
 			found = (int64_t)drops;
 		}
