@@ -287,12 +287,12 @@ static int finish(struct capture *c)
 
 static void summary(const struct capture *c)
 {
-	uint64_t received = 0, written = 0, drops = 0, stamps[TSC_CLOCK_COUNT] = {0};
+	uint64_t received = 0, drops = 0, stamps[TSC_CLOCK_COUNT] = {0};
+	uint64_t written = c->sink.w.flushed; /* in the file, not just encoded */
 	char list[256];
 
 	for (unsigned i = 0; i < c->n; i++) {
 		received += c->st[i].received;
-		written += c->st[i].written;
 		drops += c->st[i].drops;
 		for (unsigned k = 0; k < TSC_CLOCK_COUNT; k++) {
 			stamps[k] += c->st[i].stamps[k];
@@ -309,6 +309,10 @@ static void summary(const struct capture *c)
 	        "tscap: stamps: %s\n",
 	        (unsigned long long)received, (unsigned long long)drops,
 	        (unsigned long long)written, strcmp(c->o.out, "-") ? c->o.out : "stdout", list);
+	if (written < received) {
+		fprintf(stderr, "tscap: %llu received packets are not in the file (write failed)\n",
+		        (unsigned long long)(received - written));
+	}
 	if (!stamps[TSC_HW_RX] && received && c->o.stamp == TSC_STAMP_AUTO) {
 		fprintf(stderr,
 		        "tscap: no hardware stamps arrived: software stamps are in the file\n");

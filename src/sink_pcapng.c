@@ -21,14 +21,16 @@ static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, u
 	if (!b) {
 		return s->w.err;
 	}
-	writer_commit(&s->w, pcapng_shb(b, &shb));
+	writer_commit(&s->w, pcapng_shb(b, &shb), 0);
 	for (unsigned i = 0; i < n_if; i++) {
 		b = writer_reserve(&s->w, pcapng_idb_size(ifs[i].name, ifs[i].desc));
 		if (!b) {
 			return s->w.err;
 		}
-		writer_commit(&s->w, pcapng_idb(b, PCAPNG_LINKTYPE_ETHERNET, s->snaplen,
-		                                ifs[i].name, ifs[i].desc));
+		writer_commit(
+		    &s->w,
+		    pcapng_idb(b, PCAPNG_LINKTYPE_ETHERNET, s->snaplen, ifs[i].name, ifs[i].desc),
+		    0);
 	}
 	return writer_flush(&s->w);
 }
@@ -64,7 +66,7 @@ int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dro
 		return s->w.err;
 	}
 	synth_udp_headers(b + PCAPNG_EPB_DATA_OFF, p);
-	writer_commit(&s->w, pcapng_epb(b, p->endpoint, p, hdr, s->snaplen, drops));
+	writer_commit(&s->w, pcapng_epb(b, p->endpoint, p, hdr, s->snaplen, drops), 1);
 	return 0;
 }
 
@@ -80,7 +82,7 @@ int pcapng_sink_close(struct pcapng_sink *s, const struct pcapng_isb_info *isb, 
 		if (!b) {
 			break;
 		}
-		writer_commit(&s->w, pcapng_isb(b, &isb[i]));
+		writer_commit(&s->w, pcapng_isb(b, &isb[i]), 0);
 	}
 	return writer_close(&s->w);
 }

@@ -16,27 +16,46 @@ size_t synth_hdr_len(const struct tsc_pkt *p)
 	return p->src.family == TSC_AF_INET6 ? SYNTH_V6_LEN : SYNTH_V4_LEN;
 }
 
+/* One's-complement addition does not care about byte order (RFC 1071
+ * §2(B)): sum native 16-bit words eight bytes at a time, fold, and swap
+ * once at the end into the big-endian convention the header uses. Every
+ * chunk but the last must have an even length, as in the pseudo-header. */
 uint32_t synth_csum_add(uint32_t sum, const uint8_t *data, size_t len)
 {
-	/* Big-endian 16-bit words summed 32 bits at a time into 64 bits;
-	 * folding at the end gives the same one's-complement result. */
-	uint64_t acc = sum;
-	size_t i = 0;
+	uint64_t acc = 0;
 
-	for (; i + 4 <= len; i += 4) {
-		acc += ((uint32_t)data[i] << 8 | data[i + 1]) +
-		       ((uint32_t)data[i + 2] << 8 | data[i + 3]);
+	for (; len >= 8; data += 8, len -= 8) {
+		uint64_t v;
+		memcpy(&v, data, 8);
+		acc += (v & 0xffffffffu) + (v >> 32);
 	}
-	for (; i + 2 <= len; i += 2) {
-		acc += (uint32_t)data[i] << 8 | data[i + 1];
+	if (len >= 4) {
+		uint32_t v;
+		memcpy(&v, data, 4);
+		acc += v;
+		data += 4;
+		len -= 4;
 	}
-	if (i < len) {
-		acc += (uint32_t)data[i] << 8;
+	if (len >= 2) {
+		uint16_t v;
+		memcpy(&v, data, 2);
+		acc += v;
+		data += 2;
+		len -= 2;
 	}
-	while (acc >> 32) {
-		acc = (acc & 0xffffffffu) + (acc >> 32);
+	if (len) {
+		uint8_t last[2] = {data[0], 0}; /* pad the odd byte as a word */
+		uint16_t v;
+		memcpy(&v, last, 2);
+		acc += v;
 	}
-	return (uint32_t)acc;
+	while (acc >> 16) {
+		acc = (acc & 0xffffu) + (acc >> 16);
+	}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	acc = (uint16_t)__builtin_bswap16((uint16_t)acc);
+#endif
+	return sum + (uint32_t)acc;
 }
 
 uint16_t synth_csum_fold(uint32_t sum)

@@ -99,6 +99,8 @@ int writer_flush(struct tsc_writer *w)
 	}
 	w->committed += (off_t)w->len;
 	w->len = 0;
+	w->flushed += w->pending;
+	w->pending = 0;
 	return 0;
 }
 

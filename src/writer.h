@@ -18,6 +18,8 @@ struct tsc_writer {
 	off_t committed;    /* bytes known to be in the file */
 	int64_t last_flush; /* CLOCK_MONOTONIC ns */
 	int err;            /* first write error (-errno), sticky */
+	uint64_t pending;   /* records (packets) in buf */
+	uint64_t flushed;   /* records known to be in the file */
 };
 
 /* "-" is stdout. 0, or -errno after a one-line error. */
@@ -25,9 +27,11 @@ int writer_open(struct tsc_writer *w, const char *path, size_t cap);
 
 /* Room for n more bytes, flushing first if needed; NULL after an error. */
 uint8_t *writer_reserve(struct tsc_writer *w, size_t n);
-static inline void writer_commit(struct tsc_writer *w, size_t n)
+/* n bytes holding `records` packets (0 for other blocks) are complete. */
+static inline void writer_commit(struct tsc_writer *w, size_t n, unsigned records)
 {
 	w->len += n;
+	w->pending += records;
 }
 
 /* Write out what is buffered. On failure the file is cut back to the last
