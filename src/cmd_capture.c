@@ -103,6 +103,11 @@ static int parse_args(struct capture *c, int argc, char **argv)
 		tsc_err("capture: no output file: add -w FILE (or -w - for stdout)");
 		return -1;
 	}
+	if (!strcmp(o->out, "-") && isatty(STDOUT_FILENO)) {
+		tsc_err("capture: -w - would write binary pcapng to the terminal: redirect or pipe "
+			"stdout (e.g. | tshark -r -)");
+		return -1;
+	}
 	if (argc - first > MAX_ENDPOINTS) {
 		tsc_err("capture: at most %d endpoints", MAX_ENDPOINTS);
 		return -1;

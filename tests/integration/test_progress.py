@@ -50,4 +50,13 @@ check("written to" in text, "the summary follows the progress line")
 r = subprocess.run([TSCAP, "capture", f"udp://127.0.0.1:{port}", "-w", out, "--duration", "1.5"],
                    capture_output=True, text=True)
 check("pps" not in r.stderr, "no progress line when stderr is not a terminal")
+
+# -w - with stdout on a terminal: refused, like dumpcap, before any socket.
+master, slave = pty.openpty()
+r = subprocess.run([TSCAP, "capture", f"udp://127.0.0.1:{port}", "-w", "-"], stdout=slave,
+                   stderr=subprocess.PIPE, text=True, timeout=20)
+os.close(slave)
+os.close(master)
+check(r.returncode == 1 and "to the terminal" in r.stderr,
+      f"-w - onto a terminal is refused with a one-line reason: {r.stderr}")
 done()
