@@ -1,5 +1,6 @@
 #include "pcapng_read.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,7 +140,7 @@ int rd_open(struct rd_file *r, const char *path)
 
 	if (!f) {
 		memset(r, 0, sizeof(*r));
-		FAIL(r, "%m");
+		FAIL(r, "%s", strerror(errno));
 	}
 	int ret = rd_open_stream(r, f);
 	r->close_f = f != stdin;
