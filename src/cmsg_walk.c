@@ -1,5 +1,7 @@
 #include "cmsg_walk.h"
 
+#include "bytes.h"
+
 #include <string.h>
 #include <sys/socket.h>
 
@@ -23,18 +25,6 @@ void cmsg_iter_init(struct cmsg_iter *it, const struct cmsg_abi *abi, const void
 	it->abi = abi;
 }
 
-static uint64_t read_len(const uint8_t *p, uint8_t size)
-{
-	if (size == 8) {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		return v;
-	}
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
 int cmsg_next(struct cmsg_iter *it, struct cmsg_item *item)
 {
 	const struct cmsg_abi *abi = it->abi;
@@ -46,7 +36,7 @@ int cmsg_next(struct cmsg_iter *it, struct cmsg_item *item)
 		return 0;
 	}
 	const uint8_t *h = it->buf + it->off;
-	uint64_t clen = read_len(h, abi->len_size);
+	uint64_t clen = tsc_load_uint(h, abi->len_size);
 	size_t data_off = align_up(abi->hdr_len, abi->align);
 
 	if (clen < data_off || clen > rest) {

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "bytes.h"
 #include "nstime.h"
 
 const struct cmsg_abi linux_abi_64 = {.hdr_len = 16, .len_size = 8, .align = 8};
@@ -12,25 +13,12 @@ static int is_64(const struct linux_decode_ctx *ctx)
 	return ctx->abi->len_size == 8;
 }
 
-/* One timespec-like pair of two fields of width w (4 or 8), signed. */
-static int64_t read_sfield(const uint8_t *p, size_t w)
-{
-	if (w == 8) {
-		int64_t v;
-		memcpy(&v, p, 8);
-		return v;
-	}
-	int32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /* sec + sub-second part scaled by mul (1 for ns, 1000 for µs). A zero
  * pair is "no stamp" in scm_timestamping; returns 0 then. */
 static int read_pair(const uint8_t *p, size_t w, int64_t mul, int64_t *ns)
 {
-	int64_t sec = read_sfield(p, w);
-	int64_t sub = read_sfield(p + w, w);
+	int64_t sec = tsc_load_int(p, w);
+	int64_t sub = tsc_load_int(p + w, w);
 
 	if (sec == 0 && sub == 0) {
 		return 0;
