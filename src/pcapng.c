@@ -182,8 +182,10 @@ size_t tscap_opt_encode(uint8_t *out, const struct tsc_pkt *p, enum tsc_clock ep
 	}
 	out[0] = TSCAP_OPT_VERSION;
 	out[1] = (uint8_t)epb_clock;
-	out[2] = count;
-	out[3] = (uint8_t)p->flags;
+	out[2] = epb_clock < TSC_CLOCK_COUNT ? p->base[epb_clock] : 0;
+	out[3] = count;
+	put_le16(out + 4, p->flags);
+	put_le16(out + 6, 0);
 	return n;
 }
 
@@ -192,12 +194,13 @@ int tscap_opt_decode(const uint8_t *val, size_t len, struct tsc_pkt *p, enum tsc
 	if (len < TSCAP_OPT_HDR || val[0] != TSCAP_OPT_VERSION) {
 		return -1;
 	}
-	size_t count = val[2];
+	size_t count = val[3];
 	if (len != TSCAP_OPT_HDR + count * TSCAP_OPT_ENTRY || val[1] >= TSC_CLOCK_COUNT) {
 		return -1;
 	}
 	*epb_clock = (enum tsc_clock)val[1];
-	p->flags = val[3];
+	p->base[val[1]] = val[2];
+	p->flags = (uint16_t)(val[4] | val[5] << 8);
 	for (size_t i = 0; i < count; i++) {
 		const uint8_t *e = val + TSCAP_OPT_HDR + i * TSCAP_OPT_ENTRY;
 		if (e[0] >= TSC_CLOCK_COUNT) {

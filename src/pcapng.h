@@ -30,12 +30,13 @@ enum {
 
 /* Layout of tscap's stamps option, after the 4-byte PEN, little-endian:
  *   u8 version (1), u8 epb_clock (enum tsc_clock of the EPB timestamp),
- *   u8 count, u8 flags (enum tsc_pkt_flag),
+ *   u8 epb_timebase (its enum tsc_timebase), u8 count,
+ *   u16 flags (enum tsc_pkt_flag), u16 reserved 0,
  *   count x { u8 clock, u8 timebase, u16 reserved 0, i64 ns since 1970 UTC }
  * The EPB's own stamp is not repeated; every other stamp is. */
 enum {
 	TSCAP_OPT_VERSION = 1,
-	TSCAP_OPT_HDR = 4,
+	TSCAP_OPT_HDR = 8,
 	TSCAP_OPT_ENTRY = 12,
 };
 
@@ -73,7 +74,8 @@ size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t 
 
 /* Encode / decode tscap's stamps option value (after the PEN). */
 size_t tscap_opt_encode(uint8_t *out, const struct tsc_pkt *p, enum tsc_clock epb_clock);
-/* Fills p's stamps (other than the EPB's) and flags; *epb_clock gets the
+/* Fills p's stamps (other than the EPB's value, whose timebase it does
+ * set) and flags; *epb_clock gets the
  * source of the EPB timestamp. Returns 0, or -1 if the value is malformed. */
 int tscap_opt_decode(const uint8_t *val, size_t len, struct tsc_pkt *p, enum tsc_clock *epb_clock);
 
