@@ -105,7 +105,7 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	}
 	if (!strcmp(o->out, "-") && isatty(STDOUT_FILENO)) {
 		tsc_err("capture: -w - would write binary pcapng to the terminal: redirect or pipe "
-			"stdout (e.g. | tshark -r -)");
+		        "stdout (e.g. | tshark -r -)");
 		return -1;
 	}
 	if (argc - first > MAX_ENDPOINTS) {

@@ -126,15 +126,24 @@ int opts_parse(const char *cmd, const struct opt_spec *tab, int argc, char **arg
 	int n = count(tab);
 	int c;
 
+	if (n > MAX_OPTS) {
+		tsc_err("%s: option table has %d entries, more than %d", cmd, n, MAX_OPTS);
+		return -1;
+	}
 	build(tab, n, lopts, shorts);
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: also forget a group of short options left half-read */
 	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
 		if (c == HELP_VAL || c == 'h') {
 			return -2;
 		}
 		if (c == '?' || c == ':') {
-			const char *bad = argv[optind - 1];
+			/* Inside a group ("-Zv") optind still names the previous
+			 * argument; the character is in optopt (0 for an unknown
+			 * long option, whose text is argv[optind - 1]). */
+			char shopt[3] = {'-', (char)optopt, '\0'};
+			const char *bad =
+			    c == '?' && optopt > 0 && optopt < 0x100 ? shopt : argv[optind - 1];
 			tsc_err("%s: %s '%s' (see tscap %s --help)", cmd,
 			        c == ':' ? "missing argument for" : "unknown option", bad, cmd);
 			return -1;

@@ -195,11 +195,14 @@ int tscap_opt_decode(const uint8_t *val, size_t len, struct tsc_pkt *p, enum tsc
 		return -1;
 	}
 	size_t count = val[3];
-	if (len != TSCAP_OPT_HDR + count * TSCAP_OPT_ENTRY || val[1] >= TSC_CLOCK_COUNT) {
+	/* epb_clock TSC_CLOCK_COUNT: the packet had no stamp (EPB time 0). */
+	if (len != TSCAP_OPT_HDR + count * TSCAP_OPT_ENTRY || val[1] > TSC_CLOCK_COUNT) {
 		return -1;
 	}
 	*epb_clock = (enum tsc_clock)val[1];
-	p->base[val[1]] = val[2];
+	if (val[1] < TSC_CLOCK_COUNT) {
+		p->base[val[1]] = val[2];
+	}
 	p->flags = (uint16_t)(val[4] | val[5] << 8);
 	for (size_t i = 0; i < count; i++) {
 		const uint8_t *e = val + TSCAP_OPT_HDR + i * TSCAP_OPT_ENTRY;

@@ -49,7 +49,8 @@ static void decode_timestamping(const struct linux_decode_ctx *ctx, const struct
 		tsc_pkt_stamp(pkt, TSC_SW_RX, ns, TSC_BASE_REALTIME);
 	}
 	if (read_pair(c->data + 4 * w, w, 1, &ns)) {
-		tsc_pkt_stamp(pkt, TSC_HW_RX, ns - ctx->hw_to_utc_ns,
+		/* unsigned: a hostile stamp wraps instead of overflowing */
+		tsc_pkt_stamp(pkt, TSC_HW_RX, (int64_t)((uint64_t)ns - (uint64_t)ctx->hw_to_utc_ns),
 		              (enum tsc_timebase)ctx->hw_base);
 	}
 }
