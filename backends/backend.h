@@ -12,7 +12,9 @@
 #include "pkt.h"
 
 enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW };
-enum tsc_rx_kind { TSC_RX_MMSG = 0, TSC_RX_MSG };
+/* The order is --rx's choices. AUTO: io_uring where the kernel has
+ * multishot recvmsg, recvmmsg otherwise. */
+enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG };
 
 struct tsc_source_opts {
 	enum tsc_stamp_mode stamp;
@@ -43,15 +45,24 @@ const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
  * -1 if the OS does not tell. */
 int64_t tsc_source_kernel_drops(const struct tsc_source *src);
 
-/* An rx path over a source: batch packets of up to slot_len payload
- * bytes each. Pointers in returned packets stay valid until the next
- * tsc_rx_recv on the same rx. */
-int tsc_rx_open(struct tsc_source *src, enum tsc_rx_kind kind, unsigned batch, uint32_t slot_len,
-                struct tsc_rx **out);
+struct tsc_rx_opts {
+	enum tsc_rx_kind kind;
+	unsigned batch;     /* packets per receive call at most */
+	uint32_t slot_len;  /* payload bytes kept per packet */
+	unsigned ring_bufs; /* io_uring provided buffers (power of 2); 0 = default */
+};
+
+/* An rx path over a source. Pointers in returned packets stay valid until
+ * the next tsc_rx_recv on the same rx. */
+int tsc_rx_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct tsc_rx **out);
 /* Receive what is queued without blocking: 0..min(batch, max) packets,
  * or -errno. */
 int tsc_rx_recv(struct tsc_rx *rx, struct tsc_pkt *pkts, unsigned max);
 const char *tsc_rx_name(const struct tsc_rx *rx);
+/* The descriptor that polls readable when tsc_rx_recv has work. */
+int tsc_rx_wait_fd(const struct tsc_rx *rx);
+/* Times the receive stalled for want of buffers (io_uring ENOBUFS). */
+uint64_t tsc_rx_stalls(const struct tsc_rx *rx);
 void tsc_rx_close(struct tsc_rx *rx);
 
 /* Text for the pcapng SHB: "Linux 6.18.44", the machine's hardware. */

@@ -17,3 +17,13 @@ void tsc_rx_close(struct tsc_rx *rx)
 		rx->ops->close(rx);
 	}
 }
+
+int tsc_rx_wait_fd(const struct tsc_rx *rx)
+{
+	return rx->wait_fd;
+}
+
+uint64_t tsc_rx_stalls(const struct tsc_rx *rx)
+{
+	return rx->stalls;
+}

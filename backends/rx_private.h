@@ -16,6 +16,8 @@ struct tsc_rx_ops {
 
 struct tsc_rx {
 	const struct tsc_rx_ops *ops;
+	int wait_fd;
+	uint64_t stalls;
 };
 
 #define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))

@@ -21,11 +21,11 @@
 #define DRAIN_NS      200000000 /* after a stop: read what is already queued */
 
 static const char *const stamp_choices[] = {"auto", "hw", "sw", NULL};
-static const char *const rx_choices[] = {"mmsg", "msg", NULL};
+static const char *const rx_choices[] = {"auto", "uring", "mmsg", "msg", NULL};
 
 struct capture_opts {
 	const char *out;
-	unsigned long long count, snaplen, batch, rcvbuf;
+	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs;
 	double duration;
 	int stamp, rx, quiet;
 };
@@ -76,8 +76,10 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "bytes of each frame to keep (default 262144)"},
 	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw",
 	     "stamp source (default auto)"},
-	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "mmsg|msg",
-	     "receive path (default mmsg)"},
+	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "auto|uring|mmsg|msg",
+	     "receive path (default auto: uring where the kernel has it)"},
+	    {"ring-bufs", 0, OPT_UINT, &o->ring_bufs, 1, 32768, NULL, "N",
+	     "io_uring provided buffers, a power of 2 (default 256)"},
 	    {"batch", 0, OPT_UINT, &o->batch, 1, 1024, NULL, "N",
 	     "packets per receive call (default 64)"},
 	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
@@ -108,6 +110,10 @@ static int parse_args(struct capture *c, int argc, char **argv)
 		        "stdout (e.g. | tshark -r -)");
 		return -1;
 	}
+	if (o->ring_bufs & (o->ring_bufs - 1)) {
+		tsc_err("capture: --ring-bufs %llu is not a power of 2", o->ring_bufs);
+		return -1;
+	}
 	if (argc - first > MAX_ENDPOINTS) {
 		tsc_err("capture: at most %d endpoints", MAX_ENDPOINTS);
 		return -1;
@@ -130,12 +136,15 @@ static int open_sources(struct capture *c)
 		struct tsc_source_opts so = {.stamp = (enum tsc_stamp_mode)c->o.stamp,
 		                             .rcvbuf = (uint32_t)c->o.rcvbuf,
 		                             .endpoint = (uint16_t)i};
+		struct tsc_rx_opts ro = {.kind = (enum tsc_rx_kind)c->o.rx,
+		                         .batch = (unsigned)c->o.batch,
+		                         .slot_len = slot,
+		                         .ring_bufs = (unsigned)c->o.ring_bufs};
 		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0 ||
-		    tsc_rx_open(c->src[i], (enum tsc_rx_kind)c->o.rx, (unsigned)c->o.batch, slot,
-		                &c->rx[i]) < 0) {
+		    tsc_rx_open(c->src[i], &ro, &c->rx[i]) < 0) {
 			return -1;
 		}
-		c->pfd[i] = (struct pollfd){.fd = tsc_source_fd(c->src[i]), .events = POLLIN};
+		c->pfd[i] = (struct pollfd){.fd = tsc_rx_wait_fd(c->rx[i]), .events = POLLIN};
 	}
 	c->pkts = calloc(c->o.batch, sizeof(*c->pkts));
 	return c->pkts ? 0 : -1;
@@ -317,6 +326,16 @@ static void summary(const struct capture *c)
 	if (written < received) {
 		fprintf(stderr, "tscap: %llu received packets are not in the file (write failed)\n",
 		        (unsigned long long)(received - written));
+	}
+	uint64_t stalls = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		stalls += tsc_rx_stalls(c->rx[i]);
+	}
+	if (stalls) {
+		fprintf(stderr,
+		        "tscap: the receive ran out of buffers %llu times (ENOBUFS; the socket "
+		        "held the data meanwhile)\n",
+		        (unsigned long long)stalls);
 	}
 	if (!stamps[TSC_HW_RX] && received && c->o.stamp == TSC_STAMP_AUTO) {
 		fprintf(stderr,

@@ -11,12 +11,10 @@
 #include "log.h"
 #include "nstime.h"
 #include "rx_private.h"
+#include "rx_fill.h"
 #include "source.h"
 
-/* SO_TIMESTAMPING (64) + IP(V6)_PKTINFO (40) + SO_RXQ_OVFL (24) +
- * SCM_TIMESTAMPING_PKTINFO (32), with room to spare: a cut here would
- * show as TSC_PKT_CTRUNC on the packet. */
-#define CTL_LEN 256
+#define CTL_LEN LINUX_RX_CTL_LEN
 
 struct rx_mmsg {
 	struct tsc_rx base;
@@ -29,28 +27,6 @@ struct rx_mmsg {
 	struct iovec *iov;
 	struct mmsghdr *msgs;
 };
-
-static void addr_from_sockaddr(struct tsc_addr *a, const struct sockaddr_in6 *sa)
-{
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-	memset(a, 0, sizeof(*a));
-	if (sa->sin6_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
-		a->family = TSC_AF_INET;
-		a->port = ntohs(sin->sin_port);
-		memcpy(a->addr, &sin->sin_addr, 4);
-	} else if (sa->sin6_family == AF_INET6) {
-		a->port = ntohs(sa->sin6_port);
-		if (memcmp(&sa->sin6_addr, mapped, 12) == 0) {
-			a->family = TSC_AF_INET;
-			memcpy(a->addr, (const uint8_t *)&sa->sin6_addr + 12, 4);
-		} else {
-			a->family = TSC_AF_INET6;
-			memcpy(a->addr, &sa->sin6_addr, 16);
-		}
-	}
-}
 
 static void arm(struct rx_mmsg *rx, unsigned i)
 {
@@ -69,21 +45,17 @@ static void arm(struct rx_mmsg *rx, unsigned i)
 static void to_pkt(struct rx_mmsg *rx, unsigned i, size_t len, int64_t user_ns, struct tsc_pkt *p)
 {
 	const struct msghdr *h = &rx->msgs[i].msg_hdr;
-	struct tsc_source *src = rx->src;
+	struct rx_datagram d = {
+	    .payload = rx->payload + (size_t)i * rx->slot_len,
+	    .caplen = rx->slot_len,
+	    .len = len,
+	    .name = h->msg_namelen ? &rx->names[i] : NULL,
+	    .ctl = h->msg_control,
+	    .ctl_len = h->msg_controllen,
+	    .ctrunc = (h->msg_flags & MSG_CTRUNC) != 0,
+	};
 
-	p->data = rx->payload + (size_t)i * rx->slot_len;
-	p->len = (uint32_t)len;
-	p->caplen = len > rx->slot_len ? rx->slot_len : (uint32_t)len;
-	p->flags = p->caplen < p->len ? TSC_PKT_TRUNC : 0;
-	p->stamp_set = 0;
-	p->ifindex = 0;
-	p->drops = 0;
-	p->endpoint = src->endpoint;
-	addr_from_sockaddr(&p->src, &rx->names[i]);
-	p->dst = src->bound;
-	linux_cmsg_decode(&src->dctx, h->msg_control, h->msg_controllen,
-	                  (h->msg_flags & MSG_CTRUNC) != 0, p);
-	tsc_pkt_stamp(p, TSC_USER, user_ns, TSC_BASE_REALTIME);
+	linux_rx_fill(rx->src, &d, user_ns, p);
 }
 
 static int recv_mmsg(struct tsc_rx *base, struct tsc_pkt *pkts, unsigned max)
@@ -144,15 +116,16 @@ static void close_mmsg(struct tsc_rx *base)
 static const struct tsc_rx_ops mmsg_ops = {.name = "mmsg", .recv = recv_mmsg, .close = close_mmsg};
 static const struct tsc_rx_ops msg_ops = {.name = "msg", .recv = recv_msg, .close = close_mmsg};
 
-int tsc_rx_open(struct tsc_source *src, enum tsc_rx_kind kind, unsigned batch, uint32_t slot_len,
-                struct tsc_rx **out)
+int rx_mmsg_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct tsc_rx **out)
 {
+	unsigned batch = opts->batch;
+	uint32_t slot_len = opts->slot_len;
 	struct rx_mmsg *rx = calloc(1, sizeof(*rx));
-
 	if (!rx) {
 		goto no_memory;
 	}
-	rx->base.ops = kind == TSC_RX_MSG ? &msg_ops : &mmsg_ops;
+	rx->base.ops = opts->kind == TSC_RX_MSG ? &msg_ops : &mmsg_ops;
+	rx->base.wait_fd = src->fd;
 	rx->src = src;
 	rx->batch = batch;
 	rx->slot_len = slot_len;

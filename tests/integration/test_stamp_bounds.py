@@ -10,7 +10,7 @@ from tsctest import Capture, check, done, free_port, need, ns, send, tmpdir, tsc
 need("tshark")
 out = os.path.join(tmpdir(), "bounds.pcapng")
 p4, p6 = free_port(), free_port()
-for rx in ("mmsg", "msg"):
+for rx in ("uring", "mmsg", "msg"):
     cap = Capture([f"udp://127.0.0.1:{p4}", f"udp://[::1]:{p6}"], out, "--rx", rx)
     cap.wait_bound([p4, p6])
     sent = send("127.0.0.1", p4, [64] * 1000) + send("::1", p6, [200] * 1000, socket.AF_INET6)
