@@ -19,6 +19,7 @@
 #define MAX_ENDPOINTS 64
 #define POLL_MS       100       /* bounds how long a packet may sit unwritten */
 #define DRAIN_NS      200000000 /* after a stop: read what is already queued */
+#define ROUND_BATCHES 16        /* receive calls per endpoint per poll round */
 
 static const char *const stamp_choices[] = {"auto", "hw", "sw", NULL};
 static const char *const rx_choices[] = {"auto", "uring", "mmsg", "msg", NULL};
@@ -60,7 +61,8 @@ static void catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a reader that goes away is EPIPE */
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal still restores the NIC */
+	signal(SIGPIPE, SIG_IGN);     /* a reader that goes away is EPIPE */
 }
 
 static int parse_args(struct capture *c, int argc, char **argv)
@@ -168,10 +170,14 @@ static uint64_t remaining(const struct capture *c)
 	return c->o.count ? c->o.count - c->written : UINT64_MAX;
 }
 
-/* Everything queued on endpoint i, up to the count; -1 on a fatal error. */
-static int drain_one(struct capture *c, unsigned i)
+/* Up to max_batches receive calls on endpoint i, stopping early when it
+ * has nothing more or the count is reached; -1 on a fatal error. The bound
+ * keeps a flooded endpoint from starving the others, the flush, the
+ * progress line and the stop checks: poll is level-triggered, so what is
+ * left comes in the next round. */
+static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 {
-	for (;;) {
+	for (unsigned b = 0; b < max_batches; b++) {
 		uint64_t left = remaining(c);
 		unsigned max = left < c->o.batch ? (unsigned)left : (unsigned)c->o.batch;
 		if (!max) {
@@ -185,6 +191,10 @@ static int drain_one(struct capture *c, unsigned i)
 		for (int k = 0; k < n; k++) {
 			uint64_t d = stats_on_pkt(&c->st[i], &c->pkts[k]);
 			if (pcapng_sink_pkt(&c->sink, &c->pkts[k], d) < 0) {
+				/* Pulled from the socket: count the rest as received. */
+				while (++k < n) {
+					stats_on_pkt(&c->st[i], &c->pkts[k]);
+				}
 				return -1;
 			}
 			c->st[i].written++;
@@ -194,6 +204,7 @@ static int drain_one(struct capture *c, unsigned i)
 			return 0;
 		}
 	}
+	return 0;
 }
 
 static uint64_t total_drops(const struct capture *c)
@@ -219,7 +230,7 @@ static int receive_round(struct capture *c, int timeout_ms)
 		return errno == EINTR ? 0 : -1;
 	}
 	for (unsigned i = 0; i < c->n && r > 0; i++) {
-		if (c->pfd[i].revents && drain_one(c, i) < 0) {
+		if (c->pfd[i].revents && drain_one(c, i, ROUND_BATCHES) < 0) {
 			return -1;
 		}
 	}
@@ -251,7 +262,7 @@ static void run(struct capture *c)
 	while (remaining(c) && tsc_now_monotonic() < drain_end) {
 		uint64_t before = c->written;
 		for (unsigned i = 0; i < c->n; i++) {
-			if (drain_one(c, i) < 0) {
+			if (drain_one(c, i, 1) < 0) {
 				c->failed = 1;
 				return;
 			}

@@ -12,7 +12,7 @@
 
 struct read_summary {
 	uint64_t packets, drops, truncated_pkts;
-	int64_t first_ns, last_ns;
+	int64_t first_ns, last_ns;                /* earliest and latest, not file order */
 	uint64_t epb_source[TSC_CLOCK_COUNT + 1]; /* [COUNT]: not tscap's */
 	uint64_t extra[TSC_CLOCK_COUNT];
 };
@@ -30,10 +30,12 @@ static void fmt_ns(char *out, size_t len, int64_t ns)
 
 static void account(const struct rd_event *ev, struct read_summary *sum)
 {
-	if (!sum->packets++) {
+	if (!sum->packets++ || ev->ts_ns < sum->first_ns) {
 		sum->first_ns = ev->ts_ns;
 	}
-	sum->last_ns = ev->ts_ns;
+	if (sum->packets == 1 || ev->ts_ns > sum->last_ns) {
+		sum->last_ns = ev->ts_ns;
+	}
 	sum->epb_source[ev->has_tscap ? ev->epb_clock : TSC_CLOCK_COUNT]++;
 	sum->drops += ev->has_dropcount ? ev->dropcount : 0;
 	sum->truncated_pkts += ev->caplen < ev->origlen;
@@ -100,7 +102,9 @@ static void print_summary(const struct read_summary *s, const struct rd_file *r)
 	if (s->packets) {
 		fmt_ns(a, sizeof(a), s->first_ns);
 		fmt_ns(b, sizeof(b), s->last_ns);
-		fmt_ns(d, sizeof(d), s->last_ns - s->first_ns);
+		uint64_t span = (uint64_t)s->last_ns - (uint64_t)s->first_ns;
+		snprintf(d, sizeof(d), "%" PRIu64 ".%09" PRIu64, span / 1000000000u,
+		         span % 1000000000u);
 		printf("# time span: %s .. %s (%s s)\n", a, b, d);
 	}
 	printf("# drops (epb_dropcount): %" PRIu64 "\n", s->drops);

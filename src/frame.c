@@ -55,9 +55,13 @@ static void ip(const uint8_t *p, size_t len, struct frame_info *fi)
 
 static void by_ethertype(uint16_t et, const uint8_t *p, size_t len, struct frame_info *fi)
 {
-	if (et == 0x8100 && len >= 4) {
-		by_ethertype(be16(p + 2), p + 4, len - 4, fi);
-	} else if (et == 0x0800 || et == 0x86dd) {
+	/* 802.1Q / 802.1ad tags, a bounded number: the file decides how many. */
+	for (int tags = 0; (et == 0x8100 || et == 0x88a8) && len >= 4 && tags < 8; tags++) {
+		et = be16(p + 2);
+		p += 4;
+		len -= 4;
+	}
+	if (et == 0x0800 || et == 0x86dd) {
 		ip(p, len, fi);
 	} else if (et == 0x0806) {
 		fi->proto = "ARP";

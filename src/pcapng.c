@@ -141,17 +141,21 @@ size_t pcapng_isb(uint8_t *out, const struct pcapng_isb_info *info)
 	return close_block(out, PCAPNG_BT_ISB, n);
 }
 
+/* The stamps option is little-endian on every host. */
 static void put_le16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap16(v);
+#endif
+	memcpy(p, &v, 2);
 }
 
 static void put_le64(uint8_t *p, uint64_t v)
 {
-	for (int i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, 8);
 }
 
 static uint64_t get_le64(const uint8_t *p)
@@ -164,15 +168,17 @@ static uint64_t get_le64(const uint8_t *p)
 	return v;
 }
 
-size_t tscap_opt_encode(uint8_t *out, const struct tsc_pkt *p, enum tsc_clock epb_clock)
+/* The option value, with the flags to record (the packet's, plus a cut
+ * the snap length made). Walks only the stamps present, in clock order. */
+static size_t opt_encode(uint8_t *out, const struct tsc_pkt *p, enum tsc_clock epb_clock,
+                         uint16_t flags)
 {
 	size_t n = TSCAP_OPT_HDR;
 	uint8_t count = 0;
+	unsigned set = p->stamp_set & ~(1u << epb_clock);
 
-	for (unsigned c = 0; c < TSC_CLOCK_COUNT; c++) {
-		if (c == (unsigned)epb_clock || !tsc_pkt_has(p, (enum tsc_clock)c)) {
-			continue;
-		}
+	for (; set; set &= set - 1) {
+		unsigned c = (unsigned)__builtin_ctz(set);
 		out[n] = (uint8_t)c;
 		out[n + 1] = p->base[c];
 		put_le16(out + n + 2, 0);
@@ -184,9 +190,14 @@ size_t tscap_opt_encode(uint8_t *out, const struct tsc_pkt *p, enum tsc_clock ep
 	out[1] = (uint8_t)epb_clock;
 	out[2] = epb_clock < TSC_CLOCK_COUNT ? p->base[epb_clock] : 0;
 	out[3] = count;
-	put_le16(out + 4, p->flags);
+	put_le16(out + 4, flags);
 	put_le16(out + 6, 0);
 	return n;
+}
+
+size_t tscap_opt_encode(uint8_t *out, const struct tsc_pkt *p, enum tsc_clock epb_clock)
+{
+	return opt_encode(out, p, epb_clock, p->flags);
 }
 
 int tscap_opt_decode(const uint8_t *val, size_t len, struct tsc_pkt *p, enum tsc_clock *epb_clock)
@@ -223,12 +234,12 @@ size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t 
 	size_t orig = hdr_len + p->len;
 	size_t cap = hdr_len + p->caplen;
 	uint8_t *data = out + PCAPNG_EPB_DATA_OFF;
-	uint32_t flags = PCAPNG_EPB_FLAG_INBOUND;
-	uint8_t custom[4 + TSCAP_OPT_HDR + TSC_CLOCK_COUNT * TSCAP_OPT_ENTRY];
+	uint16_t pflags = p->flags;
 	size_t n;
 
 	if (cap > snaplen) {
 		cap = snaplen;
+		pflags |= TSC_PKT_TRUNC; /* the snap length cut the payload */
 	}
 	if (cap > hdr_len) {
 		memcpy(data + hdr_len, p->data, cap - hdr_len);
@@ -239,13 +250,19 @@ size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t 
 	put_u32(b + 12, (uint32_t)cap);
 	put_u32(b + 16, (uint32_t)orig);
 	n = 20 + pad4(cap);
-	n += put_opt(b + n, 2, &flags, 4);
+	put_u16(b + n, 2); /* epb_flags: inbound */
+	put_u16(b + n + 2, 4);
+	put_u32(b + n + 4, PCAPNG_EPB_FLAG_INBOUND);
+	n += 8;
 	if (drops) {
 		n += put_opt_u64(b + n, 4, drops);
 	}
-	put_u32(custom, TSCAP_PEN);
-	size_t clen = 4 + tscap_opt_encode(custom + 4, p, best);
-	n += put_opt(b + n, PCAPNG_OPT_CUSTOM_BIN_COPY, custom, clen);
+	/* tscap's stamps, encoded in place: 8 + 12k bytes, so no padding. */
+	size_t vlen = opt_encode(b + n + 8, p, best, pflags);
+	put_u16(b + n, PCAPNG_OPT_CUSTOM_BIN_COPY);
+	put_u16(b + n + 2, (uint16_t)(4 + vlen));
+	put_u32(b + n + 4, TSCAP_PEN);
+	n += 8 + vlen;
 	n += end_of_opts(b + n);
 	return close_block(out, PCAPNG_BT_EPB, n);
 }

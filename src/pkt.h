@@ -71,6 +71,14 @@ static inline void tsc_pkt_stamp(struct tsc_pkt *p, enum tsc_clock c, int64_t ns
 	p->base[c] = (uint8_t)base;
 }
 
+/* A transmit stamp reported after the send (Linux: the error queue),
+ * matched to its datagram by id (the n-th datagram the socket sent). */
+struct tsc_tx_stamp {
+	uint32_t id;
+	uint8_t clock; /* TSC_TX_SCHED, TSC_TX_SW, TSC_TX_HW or TSC_TX_ACK */
+	int64_t ns;
+};
+
 /* The stamp a single-timestamp reader should see: hardware over software
  * over user space. Returns TSC_CLOCK_COUNT when the packet has none. */
 enum tsc_clock tsc_pkt_best(const struct tsc_pkt *p);

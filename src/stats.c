@@ -22,11 +22,12 @@ void progress_tick(struct tsc_progress *pr, int64_t now_mono, uint64_t pkts, uin
 	        pps, (unsigned long long)drops);
 	pr->last_ns = now_mono;
 	pr->last_pkts = pkts;
+	pr->printed = 1;
 }
 
 void progress_end(struct tsc_progress *pr)
 {
-	if (pr->enabled && pr->last_pkts) {
+	if (pr->printed) {
 		fputc('\n', stderr);
 	}
 }

@@ -35,6 +35,7 @@ static inline uint64_t stats_on_pkt(struct tsc_ep_stats *s, const struct tsc_pkt
 
 struct tsc_progress {
 	int enabled;
+	int printed; /* a line is on screen: end it before the summary */
 	int64_t last_ns;
 	uint64_t last_pkts;
 };

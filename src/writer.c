@@ -91,8 +91,9 @@ int writer_flush(struct tsc_writer *w)
 	int r = write_all(w->fd, w->buf, w->len);
 	if (r < 0) {
 		w->err = r;
-		/* A partial block would make the file unreadable: cut it back. */
-		if (w->is_regular && ftruncate(w->fd, w->committed) < 0) {
+		/* A partial block would make the file unreadable: cut it back,
+		 * in a file we created (stdout may be appending to another's). */
+		if (w->is_regular && w->fd != STDOUT_FILENO && ftruncate(w->fd, w->committed) < 0) {
 			tsc_dbg("ftruncate %s: %s", w->path, strerror(errno));
 		}
 		return r;

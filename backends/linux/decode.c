@@ -23,7 +23,7 @@ static int read_pair(const uint8_t *p, size_t w, int64_t mul, int64_t *ns)
 	if (sec == 0 && sub == 0) {
 		return 0;
 	}
-	*ns = tsc_ns_from_parts(sec, sub * mul);
+	*ns = tsc_ns_from_parts(sec, (int64_t)((uint64_t)sub * (uint64_t)mul));
 	return 1;
 }
 
@@ -169,4 +169,62 @@ unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, 
 		pkt->flags |= TSC_PKT_CBAD;
 	}
 	return unknown;
+}
+
+struct ee_report {
+	int found;
+	uint32_t info, data;
+};
+
+/* struct sock_extended_err: errno, origin, type, code, pad, info, data;
+ * the offender's address follows, so the length is at least 16. */
+static void read_ee(const struct cmsg_item *c, struct ee_report *ee)
+{
+	uint32_t err;
+
+	if (c->data_len < 16) {
+		return;
+	}
+	memcpy(&err, c->data, 4);
+	if (err != LNX_ENOMSG || c->data[4] != LNX_SO_EE_ORIGIN_TIMESTAMPING) {
+		return;
+	}
+	ee->found = 1;
+	memcpy(&ee->info, c->data + 8, 4);
+	memcpy(&ee->data, c->data + 12, 4);
+}
+
+unsigned linux_errqueue_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
+                               struct tsc_tx_stamp out[2])
+{
+	struct tsc_pkt stamps = {0};
+	struct ee_report ee = {0};
+	struct cmsg_iter it;
+	struct cmsg_item c;
+
+	cmsg_iter_init(&it, ctx->abi, ctl, len);
+	while (cmsg_next(&it, &c) > 0) {
+		if (c.level == LNX_SOL_SOCKET &&
+		    (c.type == LNX_SO_TIMESTAMPING_OLD || c.type == LNX_SO_TIMESTAMPING_NEW)) {
+			decode_timestamping(ctx, &c, c.type == LNX_SO_TIMESTAMPING_NEW, &stamps);
+		} else if ((c.level == LNX_SOL_IP && c.type == LNX_IP_RECVERR) ||
+		           (c.level == LNX_SOL_IPV6 && c.type == LNX_IPV6_RECVERR)) {
+			read_ee(&c, &ee);
+		}
+	}
+	if (!ee.found || ee.info > LNX_SCM_TSTAMP_ACK) {
+		return 0;
+	}
+	static const uint8_t sw_clock[] = {[LNX_SCM_TSTAMP_SND] = TSC_TX_SW,
+	                                   [LNX_SCM_TSTAMP_SCHED] = TSC_TX_SCHED,
+	                                   [LNX_SCM_TSTAMP_ACK] = TSC_TX_ACK};
+	unsigned n = 0;
+	/* decode_timestamping files them as RX; here they are TX of one kind. */
+	if (tsc_pkt_has(&stamps, TSC_SW_RX)) {
+		out[n++] = (struct tsc_tx_stamp){ee.data, sw_clock[ee.info], stamps.ns[TSC_SW_RX]};
+	}
+	if (tsc_pkt_has(&stamps, TSC_HW_RX) && ee.info == LNX_SCM_TSTAMP_SND) {
+		out[n++] = (struct tsc_tx_stamp){ee.data, TSC_TX_HW, stamps.ns[TSC_HW_RX]};
+	}
+	return n;
 }

@@ -23,9 +23,16 @@ enum {
 	LNX_SO_TIMESTAMP_NEW = 63,
 	LNX_SO_TIMESTAMPNS_NEW = 64,
 	LNX_SO_TIMESTAMPING_NEW = 65,
-	LNX_SCM_TS_OPT_ID = 81, /* Linux 6.13 */
-	LNX_IP_PKTINFO = 8,     /* linux/in.h */
-	LNX_IPV6_PKTINFO = 50,  /* linux/in6.h */
+	LNX_SCM_TS_OPT_ID = 81,            /* Linux 6.13 */
+	LNX_IP_PKTINFO = 8,                /* linux/in.h */
+	LNX_IP_RECVERR = 11,               /* linux/in.h */
+	LNX_IPV6_RECVERR = 25,             /* linux/in6.h */
+	LNX_ENOMSG = 42,                   /* asm-generic/errno.h */
+	LNX_SO_EE_ORIGIN_TIMESTAMPING = 4, /* linux/errqueue.h */
+	LNX_SCM_TSTAMP_SND = 0,            /* linux/errqueue.h */
+	LNX_SCM_TSTAMP_SCHED = 1,
+	LNX_SCM_TSTAMP_ACK = 2,
+	LNX_IPV6_PKTINFO = 50, /* linux/in6.h */
 };
 
 /* 64-bit Linux (x86_64, arm64, ...) and 32-bit Linux (i386, arm). */
@@ -48,5 +55,13 @@ struct linux_decode_ctx {
  * messages not recognised (debug information only). */
 unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
                            int msg_ctrunc, struct tsc_pkt *pkt);
+
+/* One error-queue message (MSG_ERRQUEUE) of a socket with TX stamping:
+ * its scm_timestamping and the sock_extended_err naming the kind of stamp
+ * (SCHED, SND, ACK) and its OPT_ID. Writes 0 to 2 stamps (software and
+ * hardware of one kind) to out; 0 also for anything that is not a
+ * timestamp report. */
+unsigned linux_errqueue_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
+                               struct tsc_tx_stamp out[2]);
 
 #endif

@@ -75,6 +75,7 @@ int hwstamp_enable_rx(int fd, const char *ifname, struct hwstamp_saved *saved)
 	snprintf(saved->ifname, sizeof(saved->ifname), "%s", ifname);
 	saved->tx_type = cfg.tx_type;
 	saved->rx_filter = cfg.rx_filter;
+	saved->set_filter = want.rx_filter; /* the driver may widen what we asked */
 	saved->changed = 1;
 	if (want.rx_filter != HWTSTAMP_FILTER_ALL) {
 		tsc_note("%s: the driver stamps a subset of packets (rx_filter %d), not all",
@@ -85,18 +86,27 @@ int hwstamp_enable_rx(int fd, const char *ifname, struct hwstamp_saved *saved)
 
 void hwstamp_restore(int fd, struct hwstamp_saved *saved)
 {
-	struct hwtstamp_config cfg = {.tx_type = saved->tx_type, .rx_filter = saved->rx_filter};
+	struct hwtstamp_config cfg = {0};
 	struct ifreq ifr;
 
 	if (!saved->changed) {
 		return;
 	}
+	saved->changed = 0;
+	/* Read before write: put back only the RX filter, and only if it is
+	 * still ours; tx_type and flags stay as others (ptp4l) set them. */
+	ifreq_for(&ifr, saved->ifname, &cfg);
+	if (ioctl(fd, SIOCGHWTSTAMP, &ifr) < 0 || cfg.rx_filter != saved->set_filter) {
+		tsc_dbg("%s: RX timestamping config changed since we set it: left as it is",
+		        saved->ifname);
+		return;
+	}
+	cfg.rx_filter = saved->rx_filter;
 	ifreq_for(&ifr, saved->ifname, &cfg);
 	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
 		tsc_err("%s: could not restore the hardware timestamping config: %s", saved->ifname,
 		        strerror(errno));
 	}
-	saved->changed = 0;
 }
 
 /* A dynamic POSIX clock id for an open /dev/ptpN (linux/posix-timers). */

@@ -14,8 +14,9 @@ struct hwstamp_caps {
 
 struct hwstamp_saved {
 	char ifname[16];
-	int changed; /* 1: restore cfg on close */
-	int tx_type, rx_filter;
+	int changed;            /* 1: restore cfg on close */
+	int tx_type, rx_filter; /* as found */
+	int set_filter;         /* what the driver took from us */
 };
 
 /* 0, or -errno (ENODEV: no such interface; EOPNOTSUPP: driver says nothing). */

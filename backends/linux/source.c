@@ -149,8 +149,16 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 	return 0;
 }
 
-static void fill_sockaddr(const struct tsc_endpoint *ep, struct sockaddr_storage *ss,
-                          socklen_t *len)
+int linux_link_scoped(const struct tsc_endpoint *ep)
+{
+	const uint8_t *a = ep->addr;
+
+	return ep->family == TSC_AF_INET6 &&
+	       ((a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || (a[0] == 0xff && (a[1] & 0x0f) <= 2));
+}
+
+void linux_sockaddr(const struct tsc_endpoint *ep, unsigned ifindex, struct sockaddr_storage *ss,
+                    socklen_t *len)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (ep->family == TSC_AF_INET) {
@@ -164,17 +172,18 @@ static void fill_sockaddr(const struct tsc_endpoint *ep, struct sockaddr_storage
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(ep->port);
 		memcpy(&sin6->sin6_addr, ep->addr, 16);
+		sin6->sin6_scope_id = ifindex; /* needed for fe80::/10 and ff02:: */
 		*len = sizeof(*sin6);
 	}
 }
 
-static int bind_endpoint(struct tsc_source *src)
+static int bind_endpoint(struct tsc_source *src, unsigned ifindex)
 {
 	const struct tsc_endpoint *ep = &src->ep;
 	struct sockaddr_storage ss;
 	socklen_t len;
 
-	fill_sockaddr(ep, &ss, &len);
+	linux_sockaddr(ep, ifindex, &ss, &len);
 	if (bind(src->fd, (struct sockaddr *)&ss, len) == 0) {
 		return 0;
 	}
@@ -222,6 +231,10 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 		tsc_err("%s: no interface named '%s'", ep->text, ep->ifname);
 		return -ENODEV;
 	}
+	if (!ifindex && linux_link_scoped(ep)) {
+		tsc_err("%s: a link-local address needs the interface: add %%IFNAME", ep->text);
+		return -EINVAL;
+	}
 	if (ep->family == TSC_AF_INET6) {
 		/* [::] takes IPv4 too (dual-stack); a specific address only IPv6. */
 		set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
@@ -241,7 +254,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	}
 	r = setup_stamps(src, opts->stamp);
 	if (r == 0) {
-		r = bind_endpoint(src);
+		r = bind_endpoint(src, ifindex);
 	}
 	if (r == 0 && ep->multicast) {
 		r = join_group(src, ifindex);

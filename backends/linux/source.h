@@ -2,6 +2,8 @@
 #ifndef TSCAP_LINUX_SOURCE_H
 #define TSCAP_LINUX_SOURCE_H
 
+#include <sys/socket.h>
+
 #include "backend.h"
 #include "decode.h"
 #include "hwstamp.h"
@@ -15,5 +17,11 @@ struct tsc_source {
 	struct linux_decode_ctx dctx;
 	struct hwstamp_saved hw; /* NIC config to restore on close */
 };
+
+/* The endpoint as a sockaddr (scope set to ifindex for IPv6). */
+void linux_sockaddr(const struct tsc_endpoint *ep, unsigned ifindex, struct sockaddr_storage *ss,
+                    socklen_t *len);
+/* fe80::/10 or a multicast group of link or node scope: needs %IFNAME. */
+int linux_link_scoped(const struct tsc_endpoint *ep);
 
 #endif

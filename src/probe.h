@@ -1,0 +1,45 @@
+/* The payload `tscap send` puts in every datagram, so a receiver can tell
+ * loss, reordering, duplicates and one-way delay:
+ *   0  "TSCP" magic
+ *   4  u32 session: random per sender run (tells runs apart)
+ *   8  u64 sequence number, from 0
+ *   16 i64 sender's CLOCK_REALTIME ns just before the send call
+ *   24 pattern bytes (seq + offset) & 0xff up to the datagram size
+ * All little-endian. Datagrams shorter than 24 bytes carry the pattern
+ * only. */
+#ifndef TSCAP_PROBE_H
+#define TSCAP_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TSC_PROBE_HDR 24
+
+struct tsc_probe {
+	uint32_t session;
+	uint64_t seq;
+	int64_t send_ns;
+};
+
+/* Fill a datagram of size bytes: header (if it fits) and pattern. */
+void tsc_probe_fill(uint8_t *buf, size_t size, uint32_t session, uint64_t seq);
+/* Rewrite only the send time of a filled datagram (just before sending). */
+void tsc_probe_set_time(uint8_t *buf, size_t size, int64_t send_ns);
+/* 1 and *out filled if buf starts with a probe header, else 0. */
+int tsc_probe_parse(const uint8_t *buf, size_t len, struct tsc_probe *out);
+
+/* Loss, reordering and duplicates of one stream of sequence numbers. */
+struct tsc_seq_stats {
+	uint64_t received, reordered, duplicates;
+	uint64_t first, highest; /* lowest and highest sequence number seen */
+	uint8_t *seen;           /* bitmap of seq - first, grown on demand */
+	size_t seen_bits;
+	int started;
+};
+
+void tsc_seq_add(struct tsc_seq_stats *s, uint64_t seq);
+/* Sequence numbers in [first, highest] never seen. */
+uint64_t tsc_seq_lost(const struct tsc_seq_stats *s);
+void tsc_seq_free(struct tsc_seq_stats *s);
+
+#endif
