@@ -65,6 +65,23 @@ int tsc_rx_wait_fd(const struct tsc_rx *rx);
 uint64_t tsc_rx_stalls(const struct tsc_rx *rx);
 void tsc_rx_close(struct tsc_rx *rx);
 
+/* A sending socket to one target, optionally with TX stamps. */
+struct tsc_tx;
+struct tsc_tx_opts {
+	int stamps;	 /* collect TX stamps (SCHED, SND; hardware where the NIC has it) */
+	uint32_t sndbuf; /* 0 = the OS default */
+};
+
+int tsc_tx_open(const struct tsc_endpoint *target, const struct tsc_tx_opts *opts,
+		struct tsc_tx **out);
+/* Send n datagrams in as few calls as the OS allows. Returns how many went
+ * out (fewer when the socket buffer is full), or -errno. */
+int tsc_tx_send(struct tsc_tx *tx, uint8_t *const *bufs, const uint32_t *lens, unsigned n);
+/* TX stamps reported so far, without blocking: up to max, or -errno. The
+ * id is the datagram's number counted from 0 on this socket. */
+int tsc_tx_stamps(struct tsc_tx *tx, struct tsc_tx_stamp *out, unsigned max);
+void tsc_tx_close(struct tsc_tx *tx);
+
 /* Text for the pcapng SHB: "Linux 6.18.44", the machine's hardware. */
 void tsc_os_describe(char *os, unsigned oslen, char *hw, unsigned hwlen);
 

@@ -9,8 +9,23 @@
 #include "log.h"
 #include "options.h"
 #include "pcapng_read.h"
+#include "probe.h"
+#include "samples.h"
+
+#define MAX_SESSIONS 16
+
+/* One `tscap send` run seen in the file: loss, order, one-way delay. */
+struct session {
+	uint32_t id;
+	char src[64];
+	struct tsc_seq_stats seq;
+	struct tsc_samples owd; /* packet time - sender's clock, ns */
+};
 
 struct read_summary {
+	struct session sessions[MAX_SESSIONS];
+	unsigned n_sessions;
+	uint64_t untracked; /* probes beyond MAX_SESSIONS sessions */
 	uint64_t packets, drops, truncated_pkts;
 	int64_t first_ns, last_ns;                /* earliest and latest, not file order */
 	uint64_t epb_source[TSC_CLOCK_COUNT + 1]; /* [COUNT]: not tscap's */
@@ -44,13 +59,52 @@ static void account(const struct rd_event *ev, struct read_summary *sum)
 	}
 }
 
-static void print_packet(const struct rd_file *r, const struct rd_event *ev, uint64_t index)
+static struct session *session_for(struct read_summary *sum, uint32_t id, const char *src)
 {
-	struct frame_info fi;
+	for (unsigned i = 0; i < sum->n_sessions; i++) {
+		if (sum->sessions[i].id == id && !strcmp(sum->sessions[i].src, src)) {
+			return &sum->sessions[i];
+		}
+	}
+	if (sum->n_sessions == MAX_SESSIONS) {
+		return NULL;
+	}
+	struct session *s = &sum->sessions[sum->n_sessions++];
+	s->id = id;
+	snprintf(s->src, sizeof(s->src), "%s", src);
+	samples_init(&s->owd, 1u << 22);
+	return s;
+}
+
+/* A `tscap send` payload: its sequence number and one-way delay. */
+static int probe_of(const struct frame_info *fi, struct tsc_probe *pr)
+{
+	return fi->payload && tsc_probe_parse(fi->payload, fi->payload_caplen, pr);
+}
+
+static void account_probe(const struct frame_info *fi, int64_t ts_ns, struct read_summary *sum)
+{
+	struct tsc_probe pr;
+
+	if (!probe_of(fi, &pr)) {
+		return;
+	}
+	struct session *s = session_for(sum, pr.session, fi->src);
+	if (!s) {
+		sum->untracked++;
+		return;
+	}
+	tsc_seq_add(&s->seq, pr.seq);
+	samples_add(&s->owd, (int64_t)((uint64_t)ts_ns - (uint64_t)pr.send_ns));
+}
+
+static void print_packet(const struct frame_info *fi_, const struct rd_event *ev, uint64_t index)
+{
+	const struct frame_info fi = *fi_;
+	struct tsc_probe pr;
 	char t[32];
 	enum tsc_clock src = ev->has_tscap ? ev->epb_clock : TSC_CLOCK_COUNT;
 
-	frame_describe(r->ifs[ev->if_id].linktype, ev->data, ev->caplen, &fi);
 	fmt_ns(t, sizeof(t), ev->ts_ns);
 	printf("%" PRIu64 " %s %s %s > %s %s", index, t, ev->has_tscap ? tsc_clock_name(src) : "ts",
 	       fi.src, fi.dst, fi.proto);
@@ -66,6 +120,10 @@ static void print_packet(const struct rd_file *r, const struct rd_event *ev, uin
 			fmt_ns(t, sizeof(t), ev->stamps.ns[c]);
 			printf(" %s=%s", tsc_clock_name((enum tsc_clock)c), t);
 		}
+	}
+	if (probe_of(&fi, &pr)) {
+		printf(" seq=%" PRIu64 " owd=%" PRId64, pr.seq,
+		       (int64_t)((uint64_t)ev->ts_ns - (uint64_t)pr.send_ns));
 	}
 	if (ev->has_dropcount && ev->dropcount) {
 		printf(" drops=%" PRIu64, ev->dropcount);
@@ -130,6 +188,31 @@ static void print_summary(const struct read_summary *s, const struct rd_file *r)
 	}
 }
 
+/* Per `tscap send` run: what arrived, what did not, in what order, and
+ * how long it took from the sender's clock to the packet time (the two
+ * clocks are one on loopback; across hosts only if synchronised). */
+static void print_sessions(struct read_summary *sum)
+{
+	for (unsigned i = 0; i < sum->n_sessions; i++) {
+		struct session *s = &sum->sessions[i];
+		printf("# probes from %s (session %08x): received %" PRIu64 ", lost %" PRIu64
+		       ", reordered %" PRIu64 ", duplicates %" PRIu64 ", seq %" PRIu64 "..%" PRIu64
+		       "\n",
+		       s->src, s->id, s->seq.received, tsc_seq_lost(&s->seq), s->seq.reordered,
+		       s->seq.duplicates, s->seq.first, s->seq.highest);
+		printf("# one-way delay ns (packet time - sender clock; clocks not known to be "
+		       "synchronised): min %" PRId64 " median %" PRId64 " p99 %" PRId64
+		       " max %" PRId64 "\n",
+		       samples_pct(&s->owd, 0), samples_pct(&s->owd, 50), samples_pct(&s->owd, 99),
+		       samples_pct(&s->owd, 100));
+		tsc_seq_free(&s->seq);
+		samples_free(&s->owd);
+	}
+	if (sum->untracked) {
+		printf("# probes of further sessions not tracked: %" PRIu64 "\n", sum->untracked);
+	}
+}
+
 int cmd_read(int argc, char **argv)
 {
 	int quiet = 0;
@@ -166,12 +249,16 @@ int cmd_read(int argc, char **argv)
 			print_isb(&r, &ev);
 			continue;
 		}
+		struct frame_info fi;
+		frame_describe(r.ifs[ev.if_id].linktype, ev.data, ev.caplen, &fi);
 		account(&ev, &sum);
+		account_probe(&fi, ev.ts_ns, &sum);
 		if (!quiet) {
-			print_packet(&r, &ev, sum.packets);
+			print_packet(&fi, &ev, sum.packets);
 		}
 	}
 	print_summary(&sum, &r);
+	print_sessions(&sum);
 	if (got < 0) {
 		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r.err, sum.packets);
 	} else if (r.truncated) {

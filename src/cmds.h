@@ -4,5 +4,6 @@
 
 int cmd_capture(int argc, char **argv);
 int cmd_read(int argc, char **argv);
+int cmd_send(int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static void transport(const uint8_t *l4, size_t len, uint8_t proto, struct frame
 	if (proto == 17 && len >= 8 && be16(l4 + 4) >= 8) {
 		fi->has_payload_len = 1;
 		fi->payload_len = be16(l4 + 4) - 8u;
+		fi->payload = l4 + 8;
+		fi->payload_caplen = len - 8;
 	}
 	strncat(fi->src, port_s, sizeof(fi->src) - strlen(fi->src) - 1);
 	strncat(fi->dst, port_d, sizeof(fi->dst) - strlen(fi->dst) - 1);

@@ -11,7 +11,9 @@ struct frame_info {
 	char src[64], dst[64]; /* "addr:port" or "addr" */
 	const char *proto;     /* "UDP", "TCP", "ICMP", "IPv4", "ARP", "?" */
 	int has_payload_len;
-	uint32_t payload_len; /* UDP payload length from its header */
+	uint32_t payload_len;   /* UDP payload length from its header */
+	const uint8_t *payload; /* UDP payload as captured, NULL if none */
+	size_t payload_caplen;
 };
 
 void frame_describe(uint16_t linktype, const uint8_t *data, size_t caplen, struct frame_info *fi);

@@ -34,7 +34,14 @@ void tsc_probe_fill(uint8_t *buf, size_t size, uint32_t session, uint64_t seq)
 		start = TSC_PROBE_HDR;
 	}
 	for (size_t i = start; i < size; i++) {
-		buf[i] = (uint8_t)(seq + i);
+		buf[i] = (uint8_t)i; /* the same for every seq: refilled only as a header */
+	}
+}
+
+void tsc_probe_set_seq(uint8_t *buf, size_t size, uint64_t seq)
+{
+	if (size >= TSC_PROBE_HDR) {
+		put_le(buf + 8, seq, 8);
 	}
 }
 

@@ -4,7 +4,7 @@
  *   4  u32 session: random per sender run (tells runs apart)
  *   8  u64 sequence number, from 0
  *   16 i64 sender's CLOCK_REALTIME ns just before the send call
- *   24 pattern bytes (seq + offset) & 0xff up to the datagram size
+ *   24 pattern bytes: offset & 0xff, up to the datagram size
  * All little-endian. Datagrams shorter than 24 bytes carry the pattern
  * only. */
 #ifndef TSCAP_PROBE_H
@@ -21,8 +21,10 @@ struct tsc_probe {
 	int64_t send_ns;
 };
 
-/* Fill a datagram of size bytes: header (if it fits) and pattern. */
+/* Fill a datagram of size bytes: header (if it fits) and pattern. Only
+ * the header depends on seq: later packets need tsc_probe_set_seq only. */
 void tsc_probe_fill(uint8_t *buf, size_t size, uint32_t session, uint64_t seq);
+void tsc_probe_set_seq(uint8_t *buf, size_t size, uint64_t seq);
 /* Rewrite only the send time of a filled datagram (just before sending). */
 void tsc_probe_set_time(uint8_t *buf, size_t size, int64_t send_ns);
 /* 1 and *out filled if buf starts with a probe header, else 0. */
