@@ -226,8 +226,26 @@ int tscap_opt_decode(const uint8_t *val, size_t len, struct tsc_pkt *p, enum tsc
 	return 0;
 }
 
+size_t pcapng_epb_cap(const struct tsc_pkt *p, size_t hdr_len, uint32_t snaplen)
+{
+	size_t cap = hdr_len + p->caplen;
+
+	return cap > snaplen ? snaplen : cap;
+}
+
 size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t hdr_len,
                   uint32_t snaplen, uint64_t drops)
+{
+	size_t cap = pcapng_epb_cap(p, hdr_len, snaplen);
+
+	if (cap > hdr_len) {
+		memcpy(out + PCAPNG_EPB_DATA_OFF + hdr_len, p->data, cap - hdr_len);
+	}
+	return pcapng_epb_framed(out, if_id, p, hdr_len, snaplen, drops);
+}
+
+size_t pcapng_epb_framed(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t hdr_len,
+                         uint32_t snaplen, uint64_t drops)
 {
 	uint8_t *b = out + 8;
 	enum tsc_clock best = tsc_pkt_best(p);
@@ -240,9 +258,6 @@ size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t 
 	if (cap > snaplen) {
 		cap = snaplen;
 		pflags |= TSC_PKT_TRUNC; /* the snap length cut the payload */
-	}
-	if (cap > hdr_len) {
-		memcpy(data + hdr_len, p->data, cap - hdr_len);
 	}
 	memset(data + cap, 0, pad4(cap) - cap);
 	put_u32(b, if_id);

@@ -69,6 +69,13 @@ size_t pcapng_isb(uint8_t *out, const struct pcapng_isb_info *info);
 size_t pcapng_epb(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t hdr_len,
                   uint32_t snaplen, uint64_t drops);
 
+/* The same with the whole frame (headers and payload, cut at snaplen)
+ * already at out + 28: the hot path copies the payload while summing it. */
+size_t pcapng_epb_framed(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, size_t hdr_len,
+                         uint32_t snaplen, uint64_t drops);
+/* Bytes of the frame an EPB keeps: header + payload, cut at snaplen. */
+size_t pcapng_epb_cap(const struct tsc_pkt *p, size_t hdr_len, uint32_t snaplen);
+
 /* Offset of the packet data inside an EPB. */
 #define PCAPNG_EPB_DATA_OFF 28
 

@@ -65,8 +65,15 @@ int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dro
 	if (!b) {
 		return s->w.err;
 	}
-	synth_udp_headers(b + PCAPNG_EPB_DATA_OFF, p);
-	writer_commit(&s->w, pcapng_epb(b, p->endpoint, p, hdr, s->snaplen, drops), 1);
+	/* One pass over the payload: copied into the block and summed for the
+	 * UDP checksum (all of it, also past the snap length, when we have it). */
+	uint8_t *frame = b + PCAPNG_EPB_DATA_OFF;
+	size_t cap = pcapng_epb_cap(p, hdr, s->snaplen);
+	size_t copy = cap > hdr ? cap - hdr : 0;
+	uint64_t sum =
+	    synth_copy_sum(frame + hdr, p->data, copy, p->caplen < p->len ? copy : p->len);
+	synth_udp_headers_sum(frame, p, sum);
+	writer_commit(&s->w, pcapng_epb_framed(b, p->endpoint, p, hdr, s->snaplen, drops), 1);
 	return 0;
 }
 

@@ -17,45 +17,74 @@ size_t synth_hdr_len(const struct tsc_pkt *p)
 }
 
 /* One's-complement addition does not care about byte order (RFC 1071
- * §2(B)): sum native 16-bit words eight bytes at a time, fold, and swap
- * once at the end into the big-endian convention the header uses. Every
- * chunk but the last must have an even length, as in the pseudo-header. */
-uint32_t synth_csum_add(uint32_t sum, const uint8_t *data, size_t len)
+ * §2(B)): everything is summed as native 32-bit words into 64 bits, folded
+ * once and swapped once into the big-endian convention of the header.
+ * Chunks are summed one after another as one stream, so every chunk but
+ * the last must have an even length (the pseudo-header's do). */
+static uint64_t sum_tail(uint64_t acc, const uint8_t *p, size_t len)
 {
-	uint64_t acc = 0;
-
-	for (; len >= 8; data += 8, len -= 8) {
-		uint64_t v;
-		memcpy(&v, data, 8);
-		acc += (v & 0xffffffffu) + (v >> 32);
-	}
 	if (len >= 4) {
 		uint32_t v;
-		memcpy(&v, data, 4);
+		memcpy(&v, p, 4);
 		acc += v;
-		data += 4;
+		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
 		uint16_t v;
-		memcpy(&v, data, 2);
+		memcpy(&v, p, 2);
 		acc += v;
-		data += 2;
+		p += 2;
 		len -= 2;
 	}
 	if (len) {
-		uint8_t last[2] = {data[0], 0}; /* pad the odd byte as a word */
+		uint8_t last[2] = {p[0], 0}; /* the odd byte is a word's high half */
 		uint16_t v;
 		memcpy(&v, last, 2);
 		acc += v;
 	}
-	while (acc >> 16) {
-		acc = (acc & 0xffffu) + (acc >> 16);
+	return acc;
+}
+
+static uint64_t sum_native(uint64_t acc, const uint8_t *p, size_t len)
+{
+	uint64_t a1 = 0;
+
+	for (; len >= 16; p += 16, len -= 16) { /* two chains for the adders */
+		uint64_t x, y;
+		memcpy(&x, p, 8);
+		memcpy(&y, p + 8, 8);
+		acc += (x & 0xffffffffu) + (x >> 32);
+		a1 += (y & 0xffffffffu) + (y >> 32);
 	}
+	if (len >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		acc += (x & 0xffffffffu) + (x >> 32);
+		p += 8;
+		len -= 8;
+	}
+	return sum_tail(acc + a1, p, len);
+}
+
+/* To 16 bits in the header's (big-endian) convention. */
+static uint16_t fold_be(uint64_t acc)
+{
+	/* 64 -> 33 -> 17 -> 16 bits, without a loop. */
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffu) + (acc >> 16);
+	acc = (acc & 0xffffu) + (acc >> 16);
+	acc = (acc & 0xffffu) + (acc >> 16);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	acc = (uint16_t)__builtin_bswap16((uint16_t)acc);
+	return __builtin_bswap16((uint16_t)acc);
+#else
+	return (uint16_t)acc;
 #endif
-	return sum + (uint32_t)acc;
+}
+
+uint32_t synth_csum_add(uint32_t sum, const uint8_t *data, size_t len)
+{
+	return sum + fold_be(sum_native(0, data, len));
 }
 
 uint16_t synth_csum_fold(uint32_t sum)
@@ -66,28 +95,68 @@ uint16_t synth_csum_fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
-static uint16_t udp_checksum(const struct tsc_pkt *p, const uint8_t *udp, int v6)
+uint64_t synth_copy_sum(uint8_t *dst, const uint8_t *src, size_t copy, size_t len)
+{
+	uint64_t a0 = 0, a1 = 0;
+	size_t i = 0;
+
+	for (; i + 16 <= copy; i += 16) {
+		uint64_t x, y;
+		memcpy(&x, src + i, 8);
+		memcpy(&y, src + i + 8, 8);
+		memcpy(dst + i, &x, 8);
+		memcpy(dst + i + 8, &y, 8);
+		a0 += (x & 0xffffffffu) + (x >> 32);
+		a1 += (y & 0xffffffffu) + (y >> 32);
+	}
+	memcpy(dst + i, src + i, copy - i);
+	return sum_native(a0 + a1, src + i, len - i);
+}
+
+static inline uint64_t add32(uint64_t acc, const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return acc + v;
+}
+
+static inline uint64_t add64(uint64_t acc, const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return acc + (v & 0xffffffffu) + (v >> 32);
+}
+
+/* The UDP checksum from the payload's partial sum (synth_copy_sum): the
+ * pseudo-header and the UDP header as a few native word loads. */
+static uint16_t udp_checksum(const struct tsc_pkt *p, const uint8_t *udp, int v6,
+                             uint64_t payload_sum)
 {
 	if (p->caplen < p->len) {
 		return v6 ? 0xffff : 0;
 	}
-	size_t alen = v6 ? 16 : 4;
 	uint32_t udp_len = 8 + p->len;
-	uint8_t pseudo[8] = {0,
-	                     0,
-	                     (uint8_t)(udp_len >> 24),
-	                     (uint8_t)(udp_len >> 16),
-	                     (uint8_t)(udp_len >> 8),
-	                     (uint8_t)udp_len,
-	                     0,
-	                     17};
-	uint32_t sum = synth_csum_add(0, p->src.addr, alen);
+	/* Zero, protocol 17 and the 32-bit length, as big-endian bytes. */
+	uint8_t proto_len[8] = {0,
+	                        17,
+	                        0,
+	                        0,
+	                        (uint8_t)(udp_len >> 24),
+	                        (uint8_t)(udp_len >> 16),
+	                        (uint8_t)(udp_len >> 8),
+	                        (uint8_t)udp_len};
+	uint64_t acc = add64(payload_sum, proto_len);
 
-	sum = synth_csum_add(sum, p->dst.addr, alen);
-	sum = synth_csum_add(sum, pseudo, sizeof(pseudo));
-	sum = synth_csum_add(sum, udp, 8);
-	sum = synth_csum_add(sum, p->data, p->len);
-	uint16_t c = (uint16_t)~synth_csum_fold(sum);
+	if (v6) {
+		acc = add64(add64(acc, p->src.addr), p->src.addr + 8);
+		acc = add64(add64(acc, p->dst.addr), p->dst.addr + 8);
+	} else {
+		acc = add32(add32(acc, p->src.addr), p->dst.addr);
+	}
+	acc = add64(acc, udp);
+	uint16_t c = (uint16_t)~fold_be(acc);
 	return c ? c : 0xffff; /* RFC 768: a computed 0 is sent as all ones */
 }
 
@@ -101,34 +170,32 @@ static uint8_t *put_eth(uint8_t *out, uint16_t ethertype)
 
 static uint8_t *put_ipv4(uint8_t *ip, const struct tsc_pkt *p)
 {
+	/* Version/IHL 0x45, TTL 64, protocol UDP; the rest filled below. */
+	static const uint8_t tmpl[20] = {0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17};
 	uint32_t total = 20 + 8 + p->len;
 
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
+	memcpy(ip, tmpl, sizeof(tmpl));
 	put16(ip + 2, total > 0xffff ? 0xffff : total);
-	ip[8] = 64; /* TTL */
-	ip[9] = 17; /* UDP */
 	memcpy(ip + 12, p->src.addr, 4);
 	memcpy(ip + 16, p->dst.addr, 4);
-	put16(ip + 10, (uint16_t)~synth_csum_fold(synth_csum_add(0, ip, 20)));
+	put16(ip + 10, (uint16_t)~fold_be(add32(add64(add64(0, ip), ip + 8), ip + 16)));
 	return ip + 20;
 }
 
 static uint8_t *put_ipv6(uint8_t *ip, const struct tsc_pkt *p)
 {
+	/* Version 6, next header UDP, hop limit 64. */
+	static const uint8_t tmpl[8] = {0x60, 0, 0, 0, 0, 0, 17, 64};
 	uint32_t plen = 8 + p->len;
 
-	memset(ip, 0, 40);
-	ip[0] = 0x60;
+	memcpy(ip, tmpl, sizeof(tmpl));
 	put16(ip + 4, plen > 0xffff ? 0xffff : plen);
-	ip[6] = 17; /* next header: UDP */
-	ip[7] = 64; /* hop limit */
 	memcpy(ip + 8, p->src.addr, 16);
 	memcpy(ip + 24, p->dst.addr, 16);
 	return ip + 40;
 }
 
-void synth_udp_headers(uint8_t *out, const struct tsc_pkt *p)
+void synth_udp_headers_sum(uint8_t *out, const struct tsc_pkt *p, uint64_t payload_sum)
 {
 	int v6 = p->src.family == TSC_AF_INET6;
 	uint8_t *udp = put_eth(out, v6 ? 0x86dd : 0x0800);
@@ -139,5 +206,10 @@ void synth_udp_headers(uint8_t *out, const struct tsc_pkt *p)
 	put16(udp + 2, p->dst.port);
 	put16(udp + 4, udp_len > 0xffff ? 0xffff : udp_len);
 	put16(udp + 6, 0);
-	put16(udp + 6, udp_checksum(p, udp, v6));
+	put16(udp + 6, udp_checksum(p, udp, v6, payload_sum));
+}
+
+void synth_udp_headers(uint8_t *out, const struct tsc_pkt *p)
+{
+	synth_udp_headers_sum(out, p, p->caplen < p->len ? 0 : sum_native(0, p->data, p->len));
 }

@@ -29,6 +29,12 @@ size_t synth_hdr_len(const struct tsc_pkt *p);
  * where 0 is illegal, 0xffff (readers do not verify truncated frames). */
 void synth_udp_headers(uint8_t *out, const struct tsc_pkt *p);
 
+/* The hot path: copy `copy` payload bytes to dst and return the partial
+ * sum of all `len` (>= copy) bytes of src, in one pass; then write the
+ * headers with that sum. */
+uint64_t synth_copy_sum(uint8_t *dst, const uint8_t *src, size_t copy, size_t len);
+void synth_udp_headers_sum(uint8_t *out, const struct tsc_pkt *p, uint64_t payload_sum);
+
 /* RFC 1071 one's-complement sum of data, folded to 16 bits (not negated),
  * continuing from a previous partial sum. */
 uint32_t synth_csum_add(uint32_t sum, const uint8_t *data, size_t len);
