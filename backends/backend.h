@@ -11,7 +11,8 @@
 #include "endpoint.h"
 #include "pkt.h"
 
-enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW };
+/* The order is --stamp's choices. NONE: no kernel stamps, user space only. */
+enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW, TSC_STAMP_NONE };
 /* The order is --rx's choices. AUTO: io_uring where the kernel has
  * multishot recvmsg, recvmmsg otherwise. */
 enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG };
@@ -44,6 +45,8 @@ const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
  * OS's own socket table (so drops after the last packet count too);
  * -1 if the OS does not tell. */
 int64_t tsc_source_kernel_drops(const struct tsc_source *src);
+/* 1 if a datagram waits in the socket's receive queue. */
+int tsc_source_queued(const struct tsc_source *src);
 
 struct tsc_rx_opts {
 	enum tsc_rx_kind kind;
@@ -61,6 +64,12 @@ int tsc_rx_recv(struct tsc_rx *rx, struct tsc_pkt *pkts, unsigned max);
 const char *tsc_rx_name(const struct tsc_rx *rx);
 /* The descriptor that polls readable when tsc_rx_recv has work. */
 int tsc_rx_wait_fd(const struct tsc_rx *rx);
+/* The capture is stopping: receive nothing asynchronously any more, so
+ * that draining the socket cannot race with an in-flight receive. */
+void tsc_rx_stop(struct tsc_rx *rx);
+/* 1 if the rx path itself holds received packets not yet returned
+ * (io_uring completions the kernel has not shown yet, for one). */
+int tsc_rx_pending(struct tsc_rx *rx);
 /* Times the receive stalled for want of buffers (io_uring ENOBUFS). */
 uint64_t tsc_rx_stalls(const struct tsc_rx *rx);
 void tsc_rx_close(struct tsc_rx *rx);
@@ -68,12 +77,12 @@ void tsc_rx_close(struct tsc_rx *rx);
 /* A sending socket to one target, optionally with TX stamps. */
 struct tsc_tx;
 struct tsc_tx_opts {
-	int stamps;	 /* collect TX stamps (SCHED, SND; hardware where the NIC has it) */
+	int stamps;      /* collect TX stamps (SCHED, SND; hardware where the NIC has it) */
 	uint32_t sndbuf; /* 0 = the OS default */
 };
 
 int tsc_tx_open(const struct tsc_endpoint *target, const struct tsc_tx_opts *opts,
-		struct tsc_tx **out);
+                struct tsc_tx **out);
 /* Send n datagrams in as few calls as the OS allows. Returns how many went
  * out (fewer when the socket buffer is full), or -errno. */
 int tsc_tx_send(struct tsc_tx *tx, uint8_t *const *bufs, const uint32_t *lens, unsigned n);

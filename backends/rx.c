@@ -27,3 +27,15 @@ uint64_t tsc_rx_stalls(const struct tsc_rx *rx)
 {
 	return rx->stalls;
 }
+
+int tsc_rx_pending(struct tsc_rx *rx)
+{
+	return rx->ops->pending ? rx->ops->pending(rx) : 0;
+}
+
+void tsc_rx_stop(struct tsc_rx *rx)
+{
+	if (rx->ops->stop) {
+		rx->ops->stop(rx);
+	}
+}

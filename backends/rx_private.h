@@ -12,6 +12,8 @@ struct tsc_rx_ops {
 	const char *name;
 	int (*recv)(struct tsc_rx *rx, struct tsc_pkt *pkts, unsigned max);
 	void (*close)(struct tsc_rx *rx);
+	int (*pending)(struct tsc_rx *rx); /* optional: packets held by the path */
+	void (*stop)(struct tsc_rx *rx);   /* optional: no more async receives */
 };
 
 struct tsc_rx {

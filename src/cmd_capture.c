@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -17,16 +18,16 @@
 #include "stats.h"
 
 #define MAX_ENDPOINTS 64
-#define POLL_MS       100       /* bounds how long a packet may sit unwritten */
-#define DRAIN_NS      200000000 /* after a stop: read what is already queued */
-#define ROUND_BATCHES 16        /* receive calls per endpoint per poll round */
+#define POLL_MS       100        /* bounds how long a packet may sit unwritten */
+#define DRAIN_NS      1000000000 /* after a stop: at most this long to read what is queued */
+#define ROUND_BATCHES 16         /* receive calls per endpoint per poll round */
 
-static const char *const stamp_choices[] = {"auto", "hw", "sw", NULL};
+static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
 static const char *const rx_choices[] = {"auto", "uring", "mmsg", "msg", NULL};
 
 struct capture_opts {
 	const char *out;
-	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs;
+	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
 	int stamp, rx, quiet;
 };
@@ -76,10 +77,12 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "stop after SEC seconds"},
 	    {"snaplen", 's', OPT_UINT, &o->snaplen, 1, 262144, NULL, "N",
 	     "bytes of each frame to keep (default 262144)"},
-	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw",
-	     "stamp source (default auto)"},
+	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw|none",
+	     "stamp source (default auto; none: user space only)"},
 	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "auto|uring|mmsg|msg",
 	     "receive path (default auto: uring where the kernel has it)"},
+	    {"coalesce", 0, OPT_UINT, &o->coalesce_us, 0, 100000, NULL, "USEC",
+	     "while traffic flows, wait USEC between reads to batch (default 200, 0 = off)"},
 	    {"ring-bufs", 0, OPT_UINT, &o->ring_bufs, 1, 32768, NULL, "N",
 	     "io_uring provided buffers, a power of 2 (default 256)"},
 	    {"batch", 0, OPT_UINT, &o->batch, 1, 1024, NULL, "N",
@@ -174,7 +177,7 @@ static uint64_t remaining(const struct capture *c)
  * has nothing more or the count is reached; -1 on a fatal error. The bound
  * keeps a flooded endpoint from starving the others, the flush, the
  * progress line and the stop checks: poll is level-triggered, so what is
- * left comes in the next round. */
+ * left comes in the next round. Returns 1 if it stopped at the bound. */
 static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 {
 	for (unsigned b = 0; b < max_batches; b++) {
@@ -204,7 +207,7 @@ static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 			return 0;
 		}
 	}
-	return 0;
+	return 1; /* stopped by the limit: more may be queued */
 }
 
 static uint64_t total_drops(const struct capture *c)
@@ -222,24 +225,43 @@ static int64_t deadline(const struct capture *c)
 	return c->o.duration > 0 ? tsc_now_monotonic() + (int64_t)llround(c->o.duration * 1e9) : 0;
 }
 
+/* One poll and the reads it calls for: -1 on a fatal error, else 1 if an
+ * endpoint may have more queued than the round took. */
 static int receive_round(struct capture *c, int timeout_ms)
 {
 	int r = poll(c->pfd, c->n, timeout_ms);
+	int more = 0;
 
 	if (r < 0) {
 		return errno == EINTR ? 0 : -1;
 	}
 	for (unsigned i = 0; i < c->n && r > 0; i++) {
-		if (c->pfd[i].revents && drain_one(c, i, ROUND_BATCHES) < 0) {
-			return -1;
+		if (c->pfd[i].revents) {
+			int d = drain_one(c, i, ROUND_BATCHES);
+			if (d < 0) {
+				return -1;
+			}
+			more |= d;
 		}
 	}
-	return pcapng_sink_batch_done(&c->sink) < 0 ? -1 : 0;
+	return pcapng_sink_batch_done(&c->sink) < 0 ? -1 : more;
+}
+
+static int queued_anywhere(const struct capture *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		if (tsc_rx_pending(c->rx[i]) || tsc_source_queued(c->src[i])) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static void run(struct capture *c)
 {
 	int64_t end = deadline(c);
+
+	int coalescing = 0;
 
 	while (!stop_signal && remaining(c)) {
 		int64_t now = tsc_now_monotonic();
@@ -251,13 +273,30 @@ static void run(struct capture *c)
 			int64_t left_ms = (end - now + 999999) / 1000000;
 			timeout = left_ms < POLL_MS ? (int)left_ms : POLL_MS;
 		}
-		if (receive_round(c, timeout) < 0) {
+		/* Traffic is flowing: let a batch build up instead of waking for
+		 * every packet. The kernel has stamped them already; only the
+		 * user-space stamp (and the file) see the wait. */
+		if (coalescing) {
+			struct timespec ts = {0, (long)c->o.coalesce_us * 1000};
+			nanosleep(&ts, NULL);
+			timeout = 0;
+		}
+		uint64_t before = c->written;
+		int more = receive_round(c, timeout);
+		if (more < 0) {
 			c->failed = 1;
 			return;
 		}
+		/* Wait only when the round emptied the queues it touched. */
+		coalescing = c->o.coalesce_us && c->written != before && !more;
 		progress_tick(&c->progress, tsc_now_monotonic(), c->written, total_drops(c));
 	}
-	/* What the kernel already queued was sent before the stop: keep it. */
+	/* What the kernel already queued was sent before the stop: keep it,
+	 * until every socket is empty (an io_uring ring that ran dry returns
+	 * nothing for a call while data still waits) or the time is up. */
+	for (unsigned i = 0; i < c->n; i++) {
+		tsc_rx_stop(c->rx[i]);
+	}
 	int64_t drain_end = tsc_now_monotonic() + DRAIN_NS;
 	while (remaining(c) && tsc_now_monotonic() < drain_end) {
 		uint64_t before = c->written;
@@ -267,8 +306,19 @@ static void run(struct capture *c)
 				return;
 			}
 		}
-		if (c->written == before) {
-			break;
+		if (c->written == before && !queued_anywhere(c)) {
+			return;
+		}
+	}
+	/* Out of time (or count): what an rx path already pulled from its
+	 * socket is ours and is taken regardless; what is left in sockets is
+	 * reported in the summary. */
+	for (unsigned i = 0; i < c->n && remaining(c); i++) {
+		for (int k = 0; k < 1024 && tsc_rx_pending(c->rx[i]); k++) {
+			if (drain_one(c, i, 1) < 0) {
+				c->failed = 1;
+				return;
+			}
 		}
 	}
 }
@@ -334,6 +384,15 @@ static void summary(const struct capture *c)
 	        "tscap: stamps: %s\n",
 	        (unsigned long long)received, (unsigned long long)drops,
 	        (unsigned long long)written, strcmp(c->o.out, "-") ? c->o.out : "stdout", list);
+	for (unsigned i = 0; i < c->n; i++) {
+		if (tsc_source_queued(c->src[i])) {
+			fprintf(
+			    stderr,
+			    "tscap: %s: datagrams were still arriving when the capture stopped: "
+			    "those left in the socket are not in the file and not counted\n",
+			    c->ep[i].text);
+		}
+	}
 	if (written < received) {
 		fprintf(stderr, "tscap: %llu received packets are not in the file (write failed)\n",
 		        (unsigned long long)(received - written));
@@ -373,7 +432,8 @@ int cmd_capture(int argc, char **argv)
 	if (!c) {
 		return 1;
 	}
-	c->o = (struct capture_opts){.snaplen = 262144, .batch = 64, .rcvbuf = 8u << 20};
+	c->o = (struct capture_opts){
+	    .snaplen = 262144, .batch = 64, .rcvbuf = 8u << 20, .coalesce_us = 200};
 	int r = parse_args(c, argc, argv);
 	if (r != 0) {
 		rc = r > 0 ? 0 : 1;

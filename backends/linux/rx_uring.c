@@ -20,6 +20,8 @@
 #include "rx_private.h"
 
 #define BGID         1
+#define TAG_RECV     1 /* user_data of the multishot recvmsg */
+#define TAG_CANCEL   2 /* user_data of the cancel at stop */
 #define DEFAULT_BUFS 256u
 
 struct rx_uring {
@@ -31,9 +33,13 @@ struct rx_uring {
 	uint8_t *bufs;
 	unsigned nbufs;
 	uint32_t buf_len;
+	uint32_t slot_len;
 	struct msghdr msg; /* name and control sizes for every buffer */
 	int armed;
-	unsigned *lent; /* buffer ids handed out by the last call */
+	unsigned *lent;        /* buffer ids handed out by the last call */
+	int stopping;          /* no re-arm; the rest is read by `direct` */
+	struct tsc_rx *direct; /* recvmsg path on the same socket, for the stop */
+	uint64_t taken, arms;
 	unsigned n_lent;
 };
 
@@ -88,6 +94,7 @@ static int arm(struct rx_uring *rx)
 		return -EBUSY;
 	}
 	io_uring_prep_recvmsg_multishot(sqe, rx->src->fd, &rx->msg, MSG_TRUNC);
+	io_uring_sqe_set_data64(sqe, TAG_RECV);
 	sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->buf_group = BGID;
 	int r = io_uring_submit(&rx->ring);
@@ -95,12 +102,16 @@ static int arm(struct rx_uring *rx)
 		return r;
 	}
 	rx->armed = 1;
+	rx->arms++;
 	return 0;
 }
 
 /* One completion into *p; 0 if it carried no packet. */
 static int take(struct rx_uring *rx, const struct io_uring_cqe *cqe, struct tsc_pkt *p)
 {
+	if (io_uring_cqe_get_data64(cqe) != TAG_RECV) {
+		return 0; /* the cancel's own completion */
+	}
 	if (!(cqe->flags & IORING_CQE_F_MORE)) {
 		rx->armed = 0;
 	}
@@ -109,16 +120,23 @@ static int take(struct rx_uring *rx, const struct io_uring_cqe *cqe, struct tsc_
 			rx->base.stalls++; /* the data waits in the socket: nothing lost */
 			return 0;
 		}
+		if (cqe->res == -ECANCELED && rx->stopping) {
+			return 0;
+		}
 		return cqe->res;
 	}
 	if (!(cqe->flags & IORING_CQE_F_BUFFER)) {
+		tsc_dbg("io_uring: completion without a buffer (res %d flags %x)", cqe->res,
+		        cqe->flags);
 		return 0;
 	}
 	unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 	uint8_t *buf = rx->bufs + (size_t)bid * rx->buf_len;
 	rx->lent[rx->n_lent++] = bid;
+	rx->taken++;
 	struct io_uring_recvmsg_out *o = io_uring_recvmsg_validate(buf, cqe->res, &rx->msg);
 	if (!o) {
+		tsc_dbg("io_uring: completion of %d bytes fails validation", cqe->res);
 		return 0;
 	}
 	size_t ctl_len =
@@ -167,6 +185,14 @@ static int recv_uring(struct tsc_rx *base, struct tsc_pkt *pkts, unsigned max)
 			pkts[i].ns[TSC_USER] = now;
 		}
 	}
+	if (rx->stopping) {
+		/* The multishot is gone and its completions are in: the rest of
+		 * the queue is read directly, with nothing in flight to race. */
+		if (!n && !rx->armed && !io_uring_cq_ready(&rx->ring)) {
+			return tsc_rx_recv(rx->direct, pkts, max);
+		}
+		return n ? (int)n : r;
+	}
 	/* Re-arm at once: if the ring is dry, the immediate ENOBUFS wakes the
 	 * caller's poll, and the next call returns the buffers and re-arms. */
 	if (!rx->armed) {
@@ -180,19 +206,61 @@ static void close_uring(struct tsc_rx *base)
 {
 	struct rx_uring *rx = container_of(base, struct rx_uring, base);
 
+	tsc_dbg("io_uring: %llu buffers taken, armed %llu times, %u still lent, cq ready %u",
+	        (unsigned long long)rx->taken, (unsigned long long)rx->arms, rx->n_lent,
+	        rx->ring.ring_fd > 0 ? io_uring_cq_ready(&rx->ring) : 0);
+	struct io_uring_cqe *cqe;
+	while (tsc_verbose && rx->ring.ring_fd > 0 && io_uring_peek_cqe(&rx->ring, &cqe) == 0) {
+		tsc_dbg("io_uring: left: res %d flags %x data %llu", cqe->res, cqe->flags,
+		        (unsigned long long)io_uring_cqe_get_data64(cqe));
+		io_uring_cqe_seen(&rx->ring, cqe);
+	}
 	if (rx->ring.ring_fd > 0) {
 		io_uring_queue_exit(&rx->ring);
 	}
 	if (rx->br) {
 		munmap(rx->br, rx->br_size);
 	}
+	tsc_rx_close(rx->direct);
 	free(rx->bufs);
 	free(rx->lent);
 	free(rx);
 }
 
-static const struct tsc_rx_ops uring_ops = {
-    .name = "uring", .recv = recv_uring, .close = close_uring};
+static int pending_uring(struct tsc_rx *base)
+{
+	struct rx_uring *rx = container_of(base, struct rx_uring, base);
+
+	io_uring_get_events(&rx->ring);
+	/* While stopping, an armed multishot may still post what it took. */
+	return io_uring_cq_ready(&rx->ring) > 0 || (rx->stopping && rx->armed);
+}
+
+/* At a stop: cancel the multishot so that nothing is taken from the socket
+ * behind our back; its last completions still come through recv, and the
+ * socket's remaining queue is read with recvmsg. */
+static void stop_uring(struct tsc_rx *base)
+{
+	struct rx_uring *rx = container_of(base, struct rx_uring, base);
+	struct tsc_rx_opts o = {.kind = TSC_RX_MSG, .batch = 64, .slot_len = rx->slot_len};
+
+	if (rx->stopping || rx_mmsg_open(rx->src, &o, &rx->direct) < 0) {
+		return;
+	}
+	rx->stopping = 1;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&rx->ring);
+	if (rx->armed && sqe) {
+		io_uring_prep_cancel64(sqe, TAG_RECV, 0);
+		io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+		io_uring_submit(&rx->ring);
+	}
+}
+
+static const struct tsc_rx_ops uring_ops = {.name = "uring",
+                                            .recv = recv_uring,
+                                            .close = close_uring,
+                                            .pending = pending_uring,
+                                            .stop = stop_uring};
 
 static int setup_ring(struct rx_uring *rx)
 {
@@ -234,6 +302,7 @@ int rx_uring_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct
 	rx->base.ops = &uring_ops;
 	rx->src = src;
 	rx->nbufs = opts->ring_bufs ? opts->ring_bufs : DEFAULT_BUFS;
+	rx->slot_len = opts->slot_len;
 	rx->msg.msg_namelen = sizeof(struct sockaddr_in6);
 	rx->msg.msg_controllen = LINUX_RX_CTL_LEN;
 	rx->buf_len = (uint32_t)(sizeof(struct io_uring_recvmsg_out) + rx->msg.msg_namelen +

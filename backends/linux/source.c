@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -123,6 +125,9 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 
 	stamp_ifname(&src->ep, ifname, sizeof(ifname));
 	snprintf(src->grant.ifname, sizeof(src->grant.ifname), "%s", ifname);
+	if (mode == TSC_STAMP_NONE) {
+		return 0; /* user-space stamps only: what the kernel's stamping costs */
+	}
 	if (mode == TSC_STAMP_HW) {
 		r = require_hw(src, ifname);
 		if (r < 0) {
@@ -357,4 +362,13 @@ int64_t tsc_source_kernel_drops(const struct tsc_source *src)
 	}
 	int64_t d = proc_drops("/proc/net/udp", st.st_ino);
 	return d >= 0 ? d : proc_drops("/proc/net/udp6", st.st_ino);
+}
+
+int tsc_source_queued(const struct tsc_source *src)
+{
+	int bytes = 0;
+
+	/* SIOCINQ on UDP: the size of the next datagram, 0 when none waits
+	 * (a zero-length datagram reads as none: harmless for a drain). */
+	return ioctl(src->fd, SIOCINQ, &bytes) == 0 && bytes > 0;
 }

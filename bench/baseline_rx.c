@@ -1,0 +1,66 @@
+/* The do-nothing baseline receiver: one UDP socket, blocking recvmmsg in
+ * batches of 64, no stamps, nothing done with the data. What the kernel's
+ * receive costs on its own, to hold every tscap rx path against in the
+ * same run. Prints the number of datagrams received when stopped. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BATCH 64
+#define SLOT  65536
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t bufs[BATCH][SLOT];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sigaction sa = {.sa_handler = on_signal};
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	unsigned long long n = 0;
+	int rcvbuf = 8 << 20;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: baseline_rx PORT\n");
+		return 2;
+	}
+	sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: recvmmsg returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	a.sin_port = htons((uint16_t)atoi(argv[1]));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("baseline_rx: bind");
+		return 1;
+	}
+	for (int i = 0; i < BATCH; i++) {
+		iov[i] = (struct iovec){.iov_base = bufs[i], .iov_len = SLOT};
+		msgs[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1};
+	}
+	while (!stop) {
+		int r = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+		if (r > 0) {
+			n += (unsigned)r;
+		}
+	}
+	/* What is already queued counts, as tscap drains it too. */
+	int r;
+	while ((r = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL)) > 0) {
+		n += (unsigned)r;
+	}
+	printf("%llu received\n", n);
+	return 0;
+}
