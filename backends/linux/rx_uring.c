@@ -155,47 +155,64 @@ static int take(struct rx_uring *rx, const struct io_uring_cqe *cqe, struct tsc_
 	return 1;
 }
 
+/* Reap completions into pkts until max or until the kernel has no more:
+ * the kernel's receive work runs in bounded slices (task work, deferred
+ * to io_uring_enter), so one look at the ring is not all that waits. */
+static int reap(struct rx_uring *rx, struct tsc_pkt *pkts, unsigned max, unsigned *n)
+{
+	struct io_uring_cqe *cqe;
+	int r = 0;
+
+	for (int slice = 0; *n < max && slice < 64; slice++) {
+		if (!io_uring_cq_ready(&rx->ring)) {
+			io_uring_get_events(&rx->ring);
+			if (!io_uring_cq_ready(&rx->ring)) {
+				break;
+			}
+		}
+		while (*n < max && io_uring_peek_cqe(&rx->ring, &cqe) == 0) {
+			r = take(rx, cqe, &pkts[*n]);
+			io_uring_cqe_seen(&rx->ring, cqe);
+			if (r < 0) {
+				return r;
+			}
+			*n += (unsigned)r;
+		}
+		/* Ended (ring dry, or the kernel stopped it): arm again at once,
+		 * so a busy socket keeps flowing within this call. */
+		if (!rx->armed && !rx->stopping && (r = arm(rx)) < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 static int recv_uring(struct tsc_rx *base, struct tsc_pkt *pkts, unsigned max)
 {
 	struct rx_uring *rx = container_of(base, struct rx_uring, base);
-	struct io_uring_cqe *cqe;
 	unsigned n = 0;
-	int r = 0;
 
 	recycle(rx);
-	if (max > rx->nbufs) {
-		max = rx->nbufs; /* every packet holds a buffer until the next call */
+	if (max > rx->nbufs / 2) {
+		max = rx->nbufs / 2 ? rx->nbufs / 2 : 1; /* the rest keeps receiving meanwhile */
 	}
-	if (!io_uring_cq_ready(&rx->ring)) {
-		io_uring_get_events(&rx->ring); /* run completions the kernel holds back */
-	}
-	while (n < max && io_uring_peek_cqe(&rx->ring, &cqe) == 0) {
-		r = take(rx, cqe, &pkts[n]);
-		io_uring_cqe_seen(&rx->ring, cqe);
-		if (r < 0) {
-			break;
-		}
-		n += (unsigned)r;
-	}
-	/* Completions can be posted while the loop runs: the user-space stamp
-	 * is taken once all of this batch is in hand. */
+	int r = reap(rx, pkts, max, &n);
+	/* Completions can be posted while reaping: the user-space stamp is
+	 * taken once all of this batch is in hand. */
 	if (n) {
 		int64_t now = tsc_now_realtime();
 		for (unsigned i = 0; i < n; i++) {
 			pkts[i].ns[TSC_USER] = now;
 		}
 	}
-	if (rx->stopping) {
+	if (rx->stopping && !n && !rx->armed && !io_uring_cq_ready(&rx->ring)) {
 		/* The multishot is gone and its completions are in: the rest of
 		 * the queue is read directly, with nothing in flight to race. */
-		if (!n && !rx->armed && !io_uring_cq_ready(&rx->ring)) {
-			return tsc_rx_recv(rx->direct, pkts, max);
-		}
-		return n ? (int)n : r;
+		return tsc_rx_recv(rx->direct, pkts, max);
 	}
-	/* Re-arm at once: if the ring is dry, the immediate ENOBUFS wakes the
+	/* If the ring ran dry, the re-arm's immediate ENOBUFS wakes the
 	 * caller's poll, and the next call returns the buffers and re-arms. */
-	if (!rx->armed) {
+	if (!rx->armed && !rx->stopping) {
 		int a = arm(rx);
 		r = r < 0 ? r : a;
 	}
@@ -264,9 +281,23 @@ static const struct tsc_rx_ops uring_ops = {.name = "uring",
 
 static int setup_ring(struct rx_uring *rx)
 {
-	struct io_uring_params p = {.flags = IORING_SETUP_CQSIZE, .cq_entries = 4 * rx->nbufs};
-	int r = io_uring_queue_init_params(8, &rx->ring, &p);
+	/* Completions are handled in batches when we ask for them, not by
+	 * interrupting the thread for every packet: DEFER_TASKRUN (6.1) runs
+	 * the kernel's completion work only inside io_uring_enter, and the
+	 * ring fd still polls readable when such work waits. COOP_TASKRUN is
+	 * the fallback, then plain. */
+	static const unsigned modes[] = {
+	    IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+	    IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+	    0,
+	};
+	int r = -EINVAL;
 
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]) && r == -EINVAL; i++) {
+		struct io_uring_params p = {.flags = IORING_SETUP_CQSIZE | modes[i],
+		                            .cq_entries = 4 * rx->nbufs};
+		r = io_uring_queue_init_params(8, &rx->ring, &p);
+	}
 	if (r < 0) {
 		return r;
 	}
