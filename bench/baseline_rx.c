@@ -1,7 +1,10 @@
 /* The do-nothing baseline receiver: one UDP socket, blocking recvmmsg in
  * batches of 64, no stamps, nothing done with the data. What the kernel's
  * receive costs on its own, to hold every tscap rx path against in the
- * same run. Prints the number of datagrams received when stopped. */
+ * same run. With COALESCE_US it batches as tscap capture does: after a
+ * batch that emptied the socket it sleeps that long before reading again,
+ * so the comparison is of the work per packet, not of wake-ups. Prints
+ * the number of datagrams received when stopped. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <signal.h>
@@ -9,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BATCH 64
@@ -32,10 +36,11 @@ int main(int argc, char **argv)
 	unsigned long long n = 0;
 	int rcvbuf = 8 << 20;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: baseline_rx PORT\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: baseline_rx PORT [COALESCE_US]\n");
 		return 2;
 	}
+	long coalesce_us = argc == 3 ? atol(argv[2]) : 0;
 	sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: recvmmsg returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -54,6 +59,10 @@ int main(int argc, char **argv)
 		int r = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
 		if (r > 0) {
 			n += (unsigned)r;
+		}
+		if (r > 0 && r < BATCH && coalesce_us) {
+			struct timespec ts = {0, coalesce_us * 1000};
+			nanosleep(&ts, NULL);
 		}
 	}
 	/* What is already queued counts, as tscap drains it too. */

@@ -38,7 +38,10 @@ struct capture {
 	struct tsc_endpoint ep[MAX_ENDPOINTS];
 	struct tsc_source *src[MAX_ENDPOINTS];
 	struct tsc_rx *rx[MAX_ENDPOINTS];
-	struct pollfd pfd[MAX_ENDPOINTS];
+	/* Per endpoint: the rx path's own descriptor, and the socket when that
+	 * is another one (io_uring: data waiting for the kernel's deferred
+	 * receive work shows on the socket, finished receives on the ring). */
+	struct pollfd pfd[2 * MAX_ENDPOINTS];
 	struct tsc_ep_stats st[MAX_ENDPOINTS];
 	struct tsc_pkt *pkts;
 	struct pcapng_sink sink;
@@ -149,7 +152,9 @@ static int open_sources(struct capture *c)
 		    tsc_rx_open(c->src[i], &ro, &c->rx[i]) < 0) {
 			return -1;
 		}
-		c->pfd[i] = (struct pollfd){.fd = tsc_rx_wait_fd(c->rx[i]), .events = POLLIN};
+		int wfd = tsc_rx_wait_fd(c->rx[i]), sfd = tsc_source_fd(c->src[i]);
+		c->pfd[2 * i] = (struct pollfd){.fd = wfd, .events = POLLIN};
+		c->pfd[2 * i + 1] = (struct pollfd){.fd = sfd != wfd ? sfd : -1, .events = POLLIN};
 	}
 	c->pkts = calloc(c->o.batch, sizeof(*c->pkts));
 	return c->pkts ? 0 : -1;
@@ -229,14 +234,14 @@ static int64_t deadline(const struct capture *c)
  * endpoint may have more queued than the round took. */
 static int receive_round(struct capture *c, int timeout_ms)
 {
-	int r = poll(c->pfd, c->n, timeout_ms);
+	int r = poll(c->pfd, 2 * c->n, timeout_ms);
 	int more = 0;
 
 	if (r < 0) {
 		return errno == EINTR ? 0 : -1;
 	}
 	for (unsigned i = 0; i < c->n && r > 0; i++) {
-		if (c->pfd[i].revents) {
+		if (c->pfd[2 * i].revents || c->pfd[2 * i + 1].revents) {
 			int d = drain_one(c, i, ROUND_BATCHES);
 			if (d < 0) {
 				return -1;
@@ -261,7 +266,7 @@ static void run(struct capture *c)
 {
 	int64_t end = deadline(c);
 
-	int coalescing = 0;
+	int coalescing = 0, next_timeout_zero = 0;
 
 	while (!stop_signal && remaining(c)) {
 		int64_t now = tsc_now_monotonic();
@@ -281,14 +286,19 @@ static void run(struct capture *c)
 			nanosleep(&ts, NULL);
 			timeout = 0;
 		}
+		if (next_timeout_zero) {
+			timeout = 0;
+		}
 		uint64_t before = c->written;
 		int more = receive_round(c, timeout);
 		if (more < 0) {
 			c->failed = 1;
 			return;
 		}
-		/* Wait only when the round emptied the queues it touched. */
+		/* Wait only when the round emptied the queues it touched; when it
+		 * did not, look again at once. */
 		coalescing = c->o.coalesce_us && c->written != before && !more;
+		next_timeout_zero = more;
 		progress_tick(&c->progress, tsc_now_monotonic(), c->written, total_drops(c));
 	}
 	/* What the kernel already queued was sent before the stop: keep it,
