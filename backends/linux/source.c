@@ -243,10 +243,17 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	if (ep->family == TSC_AF_INET6) {
 		/* [::] takes IPv4 too (dual-stack); a specific address only IPv6. */
 		set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
-		set_int(src->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 	}
-	/* On an IPv6 socket this gives the IPv4 destination of mapped packets. */
-	set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
+	/* Only a wildcard socket needs the kernel to say, per packet, which
+	 * address it was sent to; anywhere else it is the bound address (or
+	 * group), and the control message would cost every packet. */
+	if (ep->wildcard) {
+		if (ep->family == TSC_AF_INET6) {
+			set_int(src->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+		}
+		/* On an IPv6 socket: the IPv4 destination of mapped packets. */
+		set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
+	}
 	src->grant.drops = set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
 	set_rcvbuf(src, opts->rcvbuf);
 	if (ep->multicast) {
