@@ -336,8 +336,11 @@ int rx_uring_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct
 	rx->slot_len = opts->slot_len;
 	rx->msg.msg_namelen = sizeof(struct sockaddr_in6);
 	rx->msg.msg_controllen = LINUX_RX_CTL_LEN;
-	rx->buf_len = (uint32_t)(sizeof(struct io_uring_recvmsg_out) + rx->msg.msg_namelen +
-	                         rx->msg.msg_controllen + opts->slot_len);
+	/* Each buffer starts with struct io_uring_recvmsg_out: keep them
+	 * aligned (to a cache line) whatever the slot length. */
+	size_t len = sizeof(struct io_uring_recvmsg_out) + rx->msg.msg_namelen +
+	             rx->msg.msg_controllen + opts->slot_len;
+	rx->buf_len = (uint32_t)((len + 63) & ~(size_t)63);
 	rx->bufs = malloc((size_t)rx->nbufs * rx->buf_len);
 	rx->lent = calloc(rx->nbufs, sizeof(*rx->lent));
 	if (!rx->bufs || !rx->lent) {
