@@ -23,6 +23,7 @@
 #define TAG_RECV     1 /* user_data of the multishot recvmsg */
 #define TAG_CANCEL   2 /* user_data of the cancel at stop */
 #define DEFAULT_BUFS 256u
+#define SLICE_FULL   32 /* completions per kernel work slice that suggest more wait */
 
 struct rx_uring {
 	struct tsc_rx base;
@@ -164,6 +165,7 @@ static int reap(struct rx_uring *rx, struct tsc_pkt *pkts, unsigned max, unsigne
 	int r = 0;
 
 	for (int slice = 0; *n < max && slice < 64; slice++) {
+		unsigned before = *n;
 		if (!io_uring_cq_ready(&rx->ring)) {
 			io_uring_get_events(&rx->ring);
 			if (!io_uring_cq_ready(&rx->ring)) {
@@ -182,6 +184,11 @@ static int reap(struct rx_uring *rx, struct tsc_pkt *pkts, unsigned max, unsigne
 		 * so a busy socket keeps flowing within this call. */
 		if (!rx->armed && !rx->stopping && (r = arm(rx)) < 0) {
 			return r;
+		}
+		/* A short slice means the kernel had no more: asking again
+		 * would be a syscall for nothing. */
+		if (rx->armed && *n - before < SLICE_FULL) {
+			break;
 		}
 	}
 	return 0;
