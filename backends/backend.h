@@ -21,6 +21,7 @@ struct tsc_source_opts {
 	enum tsc_stamp_mode stamp;
 	uint32_t rcvbuf;   /* requested socket receive buffer, bytes */
 	uint16_t endpoint; /* index written into each tsc_pkt */
+	uint8_t reuseport; /* share the port with the capture's other threads */
 };
 
 /* What the OS granted, for reports and the file's interface description. */
@@ -90,6 +91,9 @@ int tsc_tx_send(struct tsc_tx *tx, uint8_t *const *bufs, const uint32_t *lens, u
  * id is the datagram's number counted from 0 on this socket. */
 int tsc_tx_stamps(struct tsc_tx *tx, struct tsc_tx_stamp *out, unsigned max);
 void tsc_tx_close(struct tsc_tx *tx);
+
+/* Pin the calling thread to CPU n modulo the CPUs online; 0 or -errno. */
+int tsc_pin_thread(unsigned n);
 
 /* Text for the pcapng SHB: "Linux 6.18.44", the machine's hardware. */
 void tsc_os_describe(char *os, unsigned oslen, char *hw, unsigned hwlen);

@@ -25,7 +25,7 @@ int tsc_rx_wait_fd(const struct tsc_rx *rx)
 
 uint64_t tsc_rx_stalls(const struct tsc_rx *rx)
 {
-	return rx->stalls;
+	return rx ? rx->stalls : 0;
 }
 
 int tsc_rx_pending(struct tsc_rx *rx)

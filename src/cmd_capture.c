@@ -1,6 +1,8 @@
 /* tscap capture ENDPOINT... -w FILE: receive with kernel stamps, write
  * nanosecond pcapng. One-way flow: source -> rx path -> tsc_pkt -> sink. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +20,7 @@
 #include "stats.h"
 
 #define MAX_ENDPOINTS 64
+#define MAX_THREADS   64
 #define POLL_MS       100        /* bounds how long a packet may sit unwritten */
 #define DRAIN_NS      1000000000 /* after a stop: at most this long to read what is queued */
 #define ROUND_BATCHES 16         /* receive calls per endpoint per poll round */
@@ -29,11 +32,23 @@ struct capture_opts {
 	const char *out;
 	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
+	unsigned long long threads;
 	int stamp, rx, quiet;
 };
 
+/* What the threads of one capture share. */
+struct capture_shared {
+	_Atomic uint64_t claimed; /* packets taken toward -c (claimed per call) */
+	_Atomic uint64_t written; /* all threads, for the progress line */
+};
+
+/* One receiving thread: its own sockets (SO_REUSEPORT with --threads),
+ * rx paths and output file. */
 struct capture {
 	struct capture_opts o;
+	unsigned index;  /* thread number */
+	char path[4096]; /* this thread's output */
+	struct capture_shared *sh;
 	unsigned n;
 	struct tsc_endpoint ep[MAX_ENDPOINTS];
 	struct tsc_source *src[MAX_ENDPOINTS];
@@ -86,6 +101,8 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "receive path (default auto: uring where the kernel has it)"},
 	    {"coalesce", 0, OPT_UINT, &o->coalesce_us, 0, 100000, NULL, "USEC",
 	     "while traffic flows, wait USEC between reads to batch (default 200, 0 = off)"},
+	    {"threads", 0, OPT_UINT, &o->threads, 1, MAX_THREADS, NULL, "N",
+	     "N receiving threads, SO_REUSEPORT sockets, one file each (default 1)"},
 	    {"ring-bufs", 0, OPT_UINT, &o->ring_bufs, 1, 32768, NULL, "N",
 	     "io_uring provided buffers, a power of 2 (default 256)"},
 	    {"batch", 0, OPT_UINT, &o->batch, 1, 1024, NULL, "N",
@@ -118,6 +135,10 @@ static int parse_args(struct capture *c, int argc, char **argv)
 		        "stdout (e.g. | tshark -r -)");
 		return -1;
 	}
+	if (o->threads > 1 && !strcmp(o->out, "-")) {
+		tsc_err("capture: --threads writes one file per thread: give -w FILE, not -");
+		return -1;
+	}
 	if (o->ring_bufs & (o->ring_bufs - 1)) {
 		tsc_err("capture: --ring-bufs %llu is not a power of 2", o->ring_bufs);
 		return -1;
@@ -138,26 +159,38 @@ static int parse_args(struct capture *c, int argc, char **argv)
 
 static int open_sources(struct capture *c)
 {
-	uint32_t slot = c->o.snaplen < 65535 ? (uint32_t)c->o.snaplen : 65535;
-
 	for (unsigned i = 0; i < c->n; i++) {
 		struct tsc_source_opts so = {.stamp = (enum tsc_stamp_mode)c->o.stamp,
 		                             .rcvbuf = (uint32_t)c->o.rcvbuf,
-		                             .endpoint = (uint16_t)i};
+		                             .endpoint = (uint16_t)i,
+		                             .reuseport = c->o.threads > 1};
+		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0) {
+			return -1;
+		}
+	}
+	c->pkts = calloc(c->o.batch, sizeof(*c->pkts));
+	return c->pkts ? 0 : -1;
+}
+
+/* The rx paths, opened by the thread that uses them: an io_uring ring
+ * set up for a single issuer belongs to the thread that created it. */
+static int open_rx(struct capture *c)
+{
+	uint32_t slot = c->o.snaplen < 65535 ? (uint32_t)c->o.snaplen : 65535;
+
+	for (unsigned i = 0; i < c->n; i++) {
 		struct tsc_rx_opts ro = {.kind = (enum tsc_rx_kind)c->o.rx,
 		                         .batch = (unsigned)c->o.batch,
 		                         .slot_len = slot,
 		                         .ring_bufs = (unsigned)c->o.ring_bufs};
-		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0 ||
-		    tsc_rx_open(c->src[i], &ro, &c->rx[i]) < 0) {
+		if (tsc_rx_open(c->src[i], &ro, &c->rx[i]) < 0) {
 			return -1;
 		}
 		int wfd = tsc_rx_wait_fd(c->rx[i]), sfd = tsc_source_fd(c->src[i]);
 		c->pfd[2 * i] = (struct pollfd){.fd = wfd, .events = POLLIN};
 		c->pfd[2 * i + 1] = (struct pollfd){.fd = sfd != wfd ? sfd : -1, .events = POLLIN};
 	}
-	c->pkts = calloc(c->o.batch, sizeof(*c->pkts));
-	return c->pkts ? 0 : -1;
+	return 0;
 }
 
 static int open_output(struct capture *c)
@@ -170,12 +203,28 @@ static int open_output(struct capture *c)
 		snprintf(names[i], sizeof(names[i]), "%s", ifn[0] ? ifn : "any");
 		ifs[i] = (struct pcapng_sink_if){.name = names[i], .desc = c->ep[i].text};
 	}
-	return pcapng_sink_open(&c->sink, c->o.out, (uint32_t)c->o.snaplen, ifs, c->n);
+	return pcapng_sink_open(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n);
 }
 
 static uint64_t remaining(const struct capture *c)
 {
-	return c->o.count ? c->o.count - c->written : UINT64_MAX;
+	return c->o.count ? c->o.count - atomic_load(&c->sh->claimed) : UINT64_MAX;
+}
+
+/* Up to want packets toward -c, exactly across threads. */
+static unsigned claim(struct capture *c, unsigned want)
+{
+	if (!c->o.count) {
+		return want;
+	}
+	uint64_t cur = atomic_load(&c->sh->claimed);
+	for (;;) {
+		uint64_t left = c->o.count - cur;
+		unsigned take = left < want ? (unsigned)left : want;
+		if (!take || atomic_compare_exchange_weak(&c->sh->claimed, &cur, cur + take)) {
+			return take;
+		}
+	}
 }
 
 /* Up to max_batches receive calls on endpoint i, stopping early when it
@@ -186,12 +235,17 @@ static uint64_t remaining(const struct capture *c)
 static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 {
 	for (unsigned b = 0; b < max_batches; b++) {
-		uint64_t left = remaining(c);
-		unsigned max = left < c->o.batch ? (unsigned)left : (unsigned)c->o.batch;
+		unsigned max = claim(c, (unsigned)c->o.batch);
 		if (!max) {
 			return 0;
 		}
 		int n = tsc_rx_recv(c->rx[i], c->pkts, max);
+		if (c->o.count && (unsigned)(n > 0 ? n : 0) < max) {
+			atomic_fetch_sub(&c->sh->claimed, max - (unsigned)(n > 0 ? n : 0));
+		}
+		if (n > 0) {
+			atomic_fetch_add(&c->sh->written, (uint64_t)n);
+		}
 		if (n < 0) {
 			tsc_err("%s: receive failed: %s", c->ep[i].text, strerror(-n));
 			return -1;
@@ -299,7 +353,8 @@ static void run(struct capture *c)
 		 * did not, look again at once. */
 		coalescing = c->o.coalesce_us && c->written != before && !more;
 		next_timeout_zero = more;
-		progress_tick(&c->progress, tsc_now_monotonic(), c->written, total_drops(c));
+		progress_tick(&c->progress, tsc_now_monotonic(), atomic_load(&c->sh->written),
+		              total_drops(c));
 	}
 	/* What the kernel already queued was sent before the stop: keep it,
 	 * until every socket is empty (an io_uring ring that ran dry returns
@@ -364,52 +419,63 @@ static int finish(struct capture *c)
 	if (r < 0) {
 		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
 		        "complete write",
-		        strcmp(c->o.out, "-") ? c->o.out : "stdout", strerror(-r));
+		        strcmp(c->path, "-") ? c->path : "stdout", strerror(-r));
 		c->failed = 1;
 	}
 	return r;
 }
 
-static void summary(const struct capture *c)
+/* Totals over every thread's endpoints; one line per endpoint when there
+ * are several, one per thread's file when there are several. */
+static void summary(struct capture *const *w, unsigned nw)
 {
-	uint64_t received = 0, drops = 0, stamps[TSC_CLOCK_COUNT] = {0};
-	uint64_t written = c->sink.w.flushed; /* in the file, not just encoded */
+	const struct capture *c = w[0];
+	uint64_t received = 0, drops = 0, written = 0, stalls = 0, stamps[TSC_CLOCK_COUNT] = {0};
 	char list[256];
 
-	for (unsigned i = 0; i < c->n; i++) {
-		received += c->st[i].received;
-		drops += c->st[i].drops;
-		for (unsigned k = 0; k < TSC_CLOCK_COUNT; k++) {
-			stamps[k] += c->st[i].stamps[k];
-		}
-		if (c->n > 1) {
-			fprintf(stderr, "tscap: %s: %llu received, %llu dropped by the kernel\n",
-			        c->ep[i].text, (unsigned long long)c->st[i].received,
-			        (unsigned long long)c->st[i].drops);
+	for (unsigned t = 0; t < nw; t++) {
+		written += w[t]->sink.w.flushed; /* in the files, not just encoded */
+		for (unsigned i = 0; i < c->n; i++) {
+			received += w[t]->st[i].received;
+			drops += w[t]->st[i].drops;
+			stalls += tsc_rx_stalls(w[t]->rx[i]);
+			for (unsigned k = 0; k < TSC_CLOCK_COUNT; k++) {
+				stamps[k] += w[t]->st[i].stamps[k];
+			}
 		}
 	}
 	stats_stamp_list(stamps, list, sizeof(list));
 	fprintf(stderr,
-	        "tscap: %llu received, %llu dropped by the kernel, %llu written to %s\n"
+	        "tscap: %llu received, %llu dropped by the kernel, %llu written to %s%s\n"
 	        "tscap: stamps: %s\n",
 	        (unsigned long long)received, (unsigned long long)drops,
-	        (unsigned long long)written, strcmp(c->o.out, "-") ? c->o.out : "stdout", list);
-	for (unsigned i = 0; i < c->n; i++) {
-		if (tsc_source_queued(c->src[i])) {
-			fprintf(
-			    stderr,
-			    "tscap: %s: datagrams were still arriving when the capture stopped: "
-			    "those left in the socket are not in the file and not counted\n",
-			    c->ep[i].text);
+	        (unsigned long long)written, strcmp(c->path, "-") ? c->o.out : "stdout",
+	        nw > 1 ? " (one file per thread)" : "", list);
+	for (unsigned t = 0; t < nw; t++) {
+		if (nw > 1) {
+			fprintf(stderr, "tscap: thread %u: %llu written to %s\n", t,
+			        (unsigned long long)w[t]->sink.w.flushed, w[t]->path);
+		}
+		for (unsigned i = 0; i < c->n; i++) {
+			if (c->n > 1) {
+				fprintf(stderr,
+				        "tscap: %s: %llu received, %llu dropped by the kernel\n",
+				        c->ep[i].text, (unsigned long long)w[t]->st[i].received,
+				        (unsigned long long)w[t]->st[i].drops);
+			}
+			if (tsc_source_queued(w[t]->src[i])) {
+				fprintf(
+				    stderr,
+				    "tscap: %s: datagrams were still arriving when the capture "
+				    "stopped: those left in the socket are not in the file and not "
+				    "counted\n",
+				    c->ep[i].text);
+			}
 		}
 	}
 	if (written < received) {
 		fprintf(stderr, "tscap: %llu received packets are not in the file (write failed)\n",
 		        (unsigned long long)(received - written));
-	}
-	uint64_t stalls = 0;
-	for (unsigned i = 0; i < c->n; i++) {
-		stalls += tsc_rx_stalls(c->rx[i]);
 	}
 	if (stalls) {
 		fprintf(stderr,
@@ -434,35 +500,130 @@ static void cleanup(struct capture *c)
 	free(c->pkts);
 }
 
+/* "x.pcapng" -> "x.1.pcapng", "x" -> "x.1": thread t's file. */
+static void thread_path(const char *out, unsigned t, unsigned threads, char *path, size_t len)
+{
+	const char *dot = strrchr(out, '.');
+	const char *slash = strrchr(out, '/');
+
+	if (threads == 1) {
+		snprintf(path, len, "%s", out);
+	} else if (dot && (!slash || dot > slash)) {
+		snprintf(path, len, "%.*s.%u%s", (int)(dot - out), out, t, dot);
+	} else {
+		snprintf(path, len, "%s.%u", out, t);
+	}
+}
+
+static void *worker_run(void *arg)
+{
+	struct capture *c = arg;
+
+	if (c->o.threads > 1) {
+		tsc_pin_thread(c->index);
+		if (open_rx(c) < 0) {
+			c->failed = 1;
+			stop_signal = SIGTERM; /* the others stop too */
+			return NULL;
+		}
+	}
+	run(c);
+	return NULL;
+}
+
+/* Threads 1.. run with the stop signals blocked: the main thread (thread
+ * 0) takes them and the flag reaches every loop within a poll timeout. */
+static int start_threads(struct capture **w, unsigned nw, pthread_t *tid)
+{
+	sigset_t block, old;
+	int r = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (unsigned t = 1; t < nw && !r; t++) {
+		r = pthread_create(&tid[t], NULL, worker_run, w[t]);
+		if (r) {
+			tsc_err("capture: cannot start thread %u: %s", t, strerror(r));
+			stop_signal = SIGTERM;
+			nw = t;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r ? -(int)nw : (int)nw;
+}
+
 int cmd_capture(int argc, char **argv)
 {
-	struct capture *c = calloc(1, sizeof(*c));
+	struct capture *w[MAX_THREADS] = {0};
+	struct capture_shared sh = {0};
+	pthread_t tid[MAX_THREADS];
+	unsigned nw = 0;
 	int rc = 1;
 
-	if (!c) {
+	w[0] = calloc(1, sizeof(*w[0]));
+	if (!w[0]) {
 		return 1;
 	}
-	c->o = (struct capture_opts){
-	    .snaplen = 262144, .batch = 64, .rcvbuf = 8u << 20, .coalesce_us = 200};
-	int r = parse_args(c, argc, argv);
+	w[0]->o = (struct capture_opts){
+	    .snaplen = 262144, .batch = 64, .rcvbuf = 8u << 20, .coalesce_us = 200, .threads = 1};
+	int r = parse_args(w[0], argc, argv);
 	if (r != 0) {
 		rc = r > 0 ? 0 : 1;
+		nw = 1;
 		goto out;
 	}
 	catch_signals();
-	/* Sockets first: a port in use must not leave an empty file behind. */
-	if (open_sources(c) < 0 || open_output(c) < 0) {
-		goto out;
+	for (nw = 0; nw < w[0]->o.threads; nw++) {
+		if (nw && !(w[nw] = malloc(sizeof(*w[nw])))) {
+			goto out;
+		}
+		if (nw) {
+			*w[nw] = *w[0]; /* options and endpoints; nothing opened yet */
+		}
+		w[nw]->index = nw;
+		w[nw]->sh = &sh;
+		thread_path(w[0]->o.out, nw, (unsigned)w[0]->o.threads, w[nw]->path,
+		            sizeof(w[nw]->path));
 	}
-	c->progress.enabled = !c->o.quiet && isatty(STDERR_FILENO);
-	c->start_ns = tsc_now_realtime();
-	run(c);
-	progress_end(&c->progress);
-	finish(c);
-	summary(c);
-	rc = c->failed ? 2 : 0;
+	/* Sockets first: a port in use must not leave an empty file behind. */
+	for (unsigned t = 0; t < nw; t++) {
+		if (open_sources(w[t]) < 0 || (nw == 1 && open_rx(w[t]) < 0)) {
+			goto out;
+		}
+	}
+	for (unsigned t = 0; t < nw; t++) {
+		if (open_output(w[t]) < 0) {
+			goto out;
+		}
+	}
+	w[0]->progress.enabled = !w[0]->o.quiet && isatty(STDERR_FILENO);
+	for (unsigned t = 0; t < nw; t++) {
+		w[t]->start_ns = tsc_now_realtime();
+	}
+	int started = start_threads(w, nw, tid);
+	unsigned joined = (unsigned)(started < 0 ? -started : started);
+	worker_run(w[0]);
+	for (unsigned t = 1; t < joined; t++) {
+		pthread_join(tid[t], NULL);
+	}
+	progress_end(&w[0]->progress);
+	rc = started < 0 ? 2 : 0;
+	for (unsigned t = 0; t < nw; t++) {
+		finish(w[t]);
+		rc = w[t]->failed ? 2 : rc;
+	}
+	summary(w, nw);
 out:
-	cleanup(c);
-	free(c);
+	for (unsigned t = 0; t < nw || (t == 0 && w[0]); t++) {
+		if (!w[t]) {
+			break;
+		}
+		cleanup(w[t]);
+		free(w[t]);
+		w[t] = NULL;
+	}
 	return rc;
 }

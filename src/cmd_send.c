@@ -25,9 +25,11 @@
 
 struct send_opts {
 	double rate, duration;
-	unsigned long long count, size, batch;
+	unsigned long long count, size, batch, flows;
 	int tx_stamps, quiet;
 };
+
+#define MAX_FLOWS 64
 
 struct tx_match {
 	uint32_t id;
@@ -37,7 +39,9 @@ struct tx_match {
 struct sender {
 	struct send_opts o;
 	struct tsc_endpoint target;
-	struct tsc_tx *tx;
+	struct tsc_tx *tx[MAX_FLOWS]; /* one socket (source port) per flow */
+	uint64_t flow_seq[MAX_FLOWS];
+	uint64_t batches;
 	uint8_t **bufs;
 	uint32_t *lens;
 	uint32_t session;
@@ -68,6 +72,8 @@ static int parse_args(struct sender *s, int argc, char **argv)
 	     "UDP payload size (default 64; 24+ carries seq and time)"},
 	    {"batch", 0, OPT_UINT, &o->batch, 1, 1024, NULL, "N",
 	     "datagrams per sendmmsg (default 64)"},
+	    {"flows", 0, OPT_UINT, &o->flows, 1, MAX_FLOWS, NULL, "N",
+	     "N source sockets (ports), batches in turn; each its own session (default 1)"},
 	    {"tx-stamps", 0, OPT_FLAG, &o->tx_stamps, 0, 0, NULL, NULL,
 	     "collect kernel TX stamps, report sched->driver delay"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
@@ -94,6 +100,10 @@ static int parse_args(struct sender *s, int argc, char **argv)
 	}
 	if (s->target.wildcard) {
 		tsc_err("send: %s is a wildcard address: name a host", s->target.text);
+		return -1;
+	}
+	if (o->flows > 1 && o->tx_stamps) {
+		tsc_err("send: --tx-stamps works with one flow only");
 		return -1;
 	}
 	if (s->target.family == TSC_AF_INET && o->size > 65507) {
@@ -157,7 +167,7 @@ static void collect_stamps(struct sender *s)
 	struct tsc_tx_stamp st[64];
 	int n;
 
-	while ((n = tsc_tx_stamps(s->tx, st, 64)) > 0) {
+	while ((n = tsc_tx_stamps(s->tx[0], st, 64)) > 0) {
 		for (int i = 0; i < n; i++) {
 			take_stamp(s, &st[i]);
 		}
@@ -203,18 +213,22 @@ static int send_loop(struct sender *s)
 		if (s->o.count && k > s->o.count - s->sent) {
 			k = s->o.count - s->sent;
 		}
+		/* Batches take turns over the flows; each flow is its own session
+		 * with its own sequence numbers, as a receiver sees it. */
+		unsigned f = (unsigned)(s->batches++ % s->o.flows);
 		int64_t send_ns = tsc_now_realtime();
 		for (uint64_t i = 0; i < k; i++) {
-			tsc_probe_set_seq(s->bufs[i], s->o.size, s->sent + i);
-			tsc_probe_set_time(s->bufs[i], s->o.size, send_ns);
+			tsc_probe_fill_header(s->bufs[i], s->o.size, s->session + f,
+			                      s->flow_seq[f] + i, send_ns);
 		}
-		int r = tsc_tx_send(s->tx, s->bufs, s->lens, (unsigned)k);
+		int r = tsc_tx_send(s->tx[f], s->bufs, s->lens, (unsigned)k);
 		if (r < 0 && r != -ENOBUFS && r != -EAGAIN) {
 			tsc_err("send to %s failed after %" PRIu64 " datagrams: %s", s->target.text,
 			        s->sent, strerror(-r));
 			return -1;
 		}
 		s->sent += r > 0 ? (uint64_t)r : 0;
+		s->flow_seq[f] += r > 0 ? (uint64_t)r : 0;
 		if (s->o.tx_stamps) {
 			collect_stamps(s);
 		}
@@ -259,12 +273,15 @@ static void cleanup(struct sender *s)
 	free(s->lens);
 	free(s->ring);
 	samples_free(&s->sched_to_sw);
-	tsc_tx_close(s->tx);
+	for (unsigned f = 0; f < MAX_FLOWS; f++) {
+		tsc_tx_close(s->tx[f]);
+	}
 }
 
 int cmd_send(int argc, char **argv)
 {
-	struct sender s = {.o = {.size = 64, .batch = 64}};
+	static struct sender s; /* large (flows); one per process */
+	s = (struct sender){.o = {.size = 64, .batch = 64, .flows = 1}};
 	struct sigaction sa = {.sa_handler = on_stop};
 	int rc = 1;
 
@@ -281,8 +298,10 @@ int cmd_send(int argc, char **argv)
 		tsc_err("send: out of memory");
 		goto out;
 	}
-	if (tsc_tx_open(&s.target, &to, &s.tx) < 0) {
-		goto out;
+	for (unsigned f = 0; f < s.o.flows; f++) {
+		if (tsc_tx_open(&s.target, &to, &s.tx[f]) < 0) {
+			goto out;
+		}
 	}
 	s.progress.enabled = !s.o.quiet && isatty(STDERR_FILENO);
 	if (send_loop(&s) == 0) {

@@ -25,6 +25,9 @@ struct tsc_probe {
  * the header depends on seq: later packets need tsc_probe_set_seq only. */
 void tsc_probe_fill(uint8_t *buf, size_t size, uint32_t session, uint64_t seq);
 void tsc_probe_set_seq(uint8_t *buf, size_t size, uint64_t seq);
+/* Session, seq and send time of a filled datagram, just before sending. */
+void tsc_probe_fill_header(uint8_t *buf, size_t size, uint32_t session, uint64_t seq,
+                           int64_t send_ns);
 /* Rewrite only the send time of a filled datagram (just before sending). */
 void tsc_probe_set_time(uint8_t *buf, size_t size, int64_t send_ns);
 /* 1 and *out filled if buf starts with a probe header, else 0. */

@@ -256,6 +256,10 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	}
 	src->grant.drops = set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
 	set_rcvbuf(src, opts->rcvbuf);
+	if (opts->reuseport && set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
+		tsc_err("%s: SO_REUSEPORT refused: %s", ep->text, strerror(errno));
+		return -errno;
+	}
 	if (ep->multicast) {
 		set_int(src->fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	} else if (ifindex && setsockopt(src->fd, SOL_SOCKET, SO_BINDTODEVICE, ep->ifname,
