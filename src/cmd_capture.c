@@ -22,7 +22,7 @@
 #define MAX_ENDPOINTS 64
 #define MAX_THREADS   64
 #define POLL_MS       100        /* bounds how long a packet may sit unwritten */
-#define DRAIN_NS      1000000000 /* after a stop: at most this long to read what is queued */
+#define DRAIN_NS      250000000 /* after a stop: at most this long to read what is queued */
 #define ROUND_BATCHES 16         /* receive calls per endpoint per poll round */
 
 static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
