@@ -98,7 +98,7 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw|none",
 	     "stamp source (default auto; none: user space only)"},
 	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "auto|uring|mmsg|msg",
-	     "receive path (default auto: uring where the kernel has it)"},
+	     "receive path (default auto: recvmmsg, see README)"},
 	    {"coalesce", 0, OPT_UINT, &o->coalesce_us, 0, 100000, NULL, "USEC",
 	     "while traffic flows, wait USEC between reads to batch (default 200, 0 = off)"},
 	    {"threads", 0, OPT_UINT, &o->threads, 1, MAX_THREADS, NULL, "N",
