@@ -117,6 +117,55 @@ static void probe_hw(struct tsc_source *src, const char *ifname)
 	}
 }
 
+/* Linux turns receive stamping on for the whole stack through deferred
+ * work the first time any socket asks (a static key flipped from a work
+ * queue), so the first datagrams after the first request can come
+ * unstamped. Wait, boundedly, until a datagram to ourselves on loopback
+ * comes back stamped. */
+static void wait_stamping_live(void)
+{
+	static int live;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof(a);
+	int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (live || fd < 0) {
+		goto out;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) < 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
+		goto out;
+	}
+	for (int i = 0; i < 200 && !live; i++) {
+		uint8_t ctl[128], b = 0;
+		struct iovec iov = {.iov_base = &b, .iov_len = 1};
+		struct msghdr h = {.msg_iov = &iov,
+		                   .msg_iovlen = 1,
+		                   .msg_control = ctl,
+		                   .msg_controllen = sizeof(ctl)};
+		struct tsc_pkt p = {0};
+		struct linux_decode_ctx ctx = {.abi = &cmsg_abi_native};
+		if (sendto(fd, &b, 1, 0, (struct sockaddr *)&a, alen) < 0 ||
+		    recvmsg(fd, &h, 0) < 0) {
+			break;
+		}
+		linux_cmsg_decode(&ctx, ctl, h.msg_controllen, 0, &p);
+		live = tsc_pkt_has(&p, TSC_SW_RX);
+		if (!live) {
+			usleep(1000);
+		}
+	}
+	if (!live) {
+		tsc_dbg("kernel receive stamping not confirmed live: first packets may lack sw-rx");
+	}
+out:
+	if (fd >= 0) {
+		close(fd);
+	}
+}
+
 static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 {
 	char ifname[TSC_IFNAME_MAX];
@@ -151,6 +200,7 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 	}
 	src->grant.sw_rx = 1;
 	src->grant.hw_rx = mode != TSC_STAMP_SW;
+	wait_stamping_live();
 	return 0;
 }
 
