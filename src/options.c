@@ -161,9 +161,12 @@ void opts_usage(FILE *f, const char *cmd, const char *synopsis, const struct opt
 	for (int i = 0; tab[i].type != OPT_END; i++) {
 		const struct opt_spec *o = &tab[i];
 		char lhs[64];
-		snprintf(lhs, sizeof(lhs), "%s%c%s--%s%s%s", o->short_name ? "-" : "  ",
-		         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
-		         o->arg ? " " : "", o->arg ? o->arg : "");
+		char shrt[5] = "    "; /* "-w, " or blanks of the same width */
+		if (o->short_name) {
+			snprintf(shrt, sizeof(shrt), "-%c, ", o->short_name);
+		}
+		snprintf(lhs, sizeof(lhs), "%s--%s%s%s", shrt, o->name, o->arg ? " " : "",
+		         o->arg ? o->arg : "");
 		fprintf(f, "  %-30s %s\n", lhs, o->help);
 	}
 	fprintf(f, "  %-30s %s\n", "-h, --help", "show this help");
