@@ -21,9 +21,9 @@
 
 #define MAX_ENDPOINTS 64
 #define MAX_THREADS   64
-#define POLL_MS       100        /* bounds how long a packet may sit unwritten */
+#define POLL_MS       100       /* bounds how long a packet may sit unwritten */
 #define DRAIN_NS      250000000 /* after a stop: at most this long to read what is queued */
-#define ROUND_BATCHES 16         /* receive calls per endpoint per poll round */
+#define ROUND_BATCHES 16        /* receive calls per endpoint per poll round */
 
 static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
 static const char *const rx_choices[] = {"auto", "uring", "mmsg", "msg", NULL};

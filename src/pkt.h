@@ -85,4 +85,8 @@ enum tsc_clock tsc_pkt_best(const struct tsc_pkt *p);
 
 const char *tsc_clock_name(enum tsc_clock c);
 
+/* Set family and address from 16 IPv6 bytes; a v4-mapped address
+ * (::ffff:a.b.c.d) is stored as IPv4. The port is left alone. */
+void tsc_addr_set_in6(struct tsc_addr *a, const uint8_t in6[16]);
+
 #endif

@@ -38,26 +38,12 @@ void tsc_probe_fill(uint8_t *buf, size_t size, uint32_t session, uint64_t seq)
 	}
 }
 
-void tsc_probe_set_seq(uint8_t *buf, size_t size, uint64_t seq)
-{
-	if (size >= TSC_PROBE_HDR) {
-		put_le(buf + 8, seq, 8);
-	}
-}
-
 void tsc_probe_fill_header(uint8_t *buf, size_t size, uint32_t session, uint64_t seq,
                            int64_t send_ns)
 {
 	if (size >= TSC_PROBE_HDR) {
 		put_le(buf + 4, session, 4);
 		put_le(buf + 8, seq, 8);
-		put_le(buf + 16, (uint64_t)send_ns, 8);
-	}
-}
-
-void tsc_probe_set_time(uint8_t *buf, size_t size, int64_t send_ns)
-{
-	if (size >= TSC_PROBE_HDR) {
 		put_le(buf + 16, (uint64_t)send_ns, 8);
 	}
 }

@@ -22,14 +22,11 @@ struct tsc_probe {
 };
 
 /* Fill a datagram of size bytes: header (if it fits) and pattern. Only
- * the header depends on seq: later packets need tsc_probe_set_seq only. */
+ * the header changes from packet to packet: tsc_probe_fill_header. */
 void tsc_probe_fill(uint8_t *buf, size_t size, uint32_t session, uint64_t seq);
-void tsc_probe_set_seq(uint8_t *buf, size_t size, uint64_t seq);
 /* Session, seq and send time of a filled datagram, just before sending. */
 void tsc_probe_fill_header(uint8_t *buf, size_t size, uint32_t session, uint64_t seq,
                            int64_t send_ns);
-/* Rewrite only the send time of a filled datagram (just before sending). */
-void tsc_probe_set_time(uint8_t *buf, size_t size, int64_t send_ns);
 /* 1 and *out filled if buf starts with a probe header, else 0. */
 int tsc_probe_parse(const uint8_t *buf, size_t len, struct tsc_probe *out);
 

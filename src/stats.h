@@ -27,8 +27,8 @@ static inline uint64_t stats_on_pkt(struct tsc_ep_stats *s, const struct tsc_pkt
 		s->last_counter = p->drops;
 		s->drops += d;
 	}
-	for (unsigned c = 0; c < TSC_CLOCK_COUNT; c++) {
-		s->stamps[c] += (p->stamp_set >> c) & 1u;
+	for (unsigned set = p->stamp_set; set; set &= set - 1) {
+		s->stamps[__builtin_ctz(set)]++;
 	}
 	return d;
 }

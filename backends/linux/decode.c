@@ -106,21 +106,6 @@ static int decode_socket_level(const struct linux_decode_ctx *ctx, const struct 
 	return 0;
 }
 
-/* A v4-mapped IPv6 address (::ffff:a.b.c.d) is stored as IPv4. */
-static void set_addr6(struct tsc_addr *a, const uint8_t *in6)
-{
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-	memset(a->addr, 0, sizeof(a->addr));
-	if (memcmp(in6, mapped, 12) == 0) {
-		a->family = TSC_AF_INET;
-		memcpy(a->addr, in6 + 12, 4);
-	} else {
-		a->family = TSC_AF_INET6;
-		memcpy(a->addr, in6, 16);
-	}
-}
-
 static int decode_ip_level(const struct cmsg_item *c, struct tsc_pkt *pkt)
 {
 	if (c->level == LNX_SOL_IP && c->type == LNX_IP_PKTINFO) {
@@ -141,7 +126,7 @@ static int decode_ip_level(const struct cmsg_item *c, struct tsc_pkt *pkt)
 			pkt->flags |= TSC_PKT_CBAD;
 			return 1;
 		}
-		set_addr6(&pkt->dst, c->data);
+		tsc_addr_set_in6(&pkt->dst, c->data);
 		memcpy(&pkt->ifindex, c->data + 16, 4);
 		return 1;
 	}

@@ -4,8 +4,6 @@
 
 static void addr_from_sockaddr(struct tsc_addr *a, const struct sockaddr_in6 *sa)
 {
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
 	memset(a, 0, sizeof(*a));
 	if (!sa) {
 		return;
@@ -17,13 +15,7 @@ static void addr_from_sockaddr(struct tsc_addr *a, const struct sockaddr_in6 *sa
 		memcpy(a->addr, &sin->sin_addr, 4);
 	} else if (sa->sin6_family == AF_INET6) {
 		a->port = ntohs(sa->sin6_port);
-		if (memcmp(&sa->sin6_addr, mapped, 12) == 0) {
-			a->family = TSC_AF_INET;
-			memcpy(a->addr, (const uint8_t *)&sa->sin6_addr + 12, 4);
-		} else {
-			a->family = TSC_AF_INET6;
-			memcpy(a->addr, &sa->sin6_addr, 16);
-		}
+		tsc_addr_set_in6(a, (const uint8_t *)&sa->sin6_addr);
 	}
 }
 

@@ -40,7 +40,6 @@ struct rx_uring {
 	unsigned *lent;        /* buffer ids handed out by the last call */
 	int stopping;          /* no re-arm; the rest is read by `direct` */
 	struct tsc_rx *direct; /* recvmsg path on the same socket, for the stop */
-	uint64_t taken, arms;
 	unsigned n_lent;
 };
 
@@ -103,7 +102,6 @@ static int arm(struct rx_uring *rx)
 		return r;
 	}
 	rx->armed = 1;
-	rx->arms++;
 	return 0;
 }
 
@@ -134,7 +132,6 @@ static int take(struct rx_uring *rx, const struct io_uring_cqe *cqe, struct tsc_
 	unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 	uint8_t *buf = rx->bufs + (size_t)bid * rx->buf_len;
 	rx->lent[rx->n_lent++] = bid;
-	rx->taken++;
 	struct io_uring_recvmsg_out *o = io_uring_recvmsg_validate(buf, cqe->res, &rx->msg);
 	if (!o) {
 		tsc_dbg("io_uring: completion of %d bytes fails validation", cqe->res);
@@ -230,15 +227,6 @@ static void close_uring(struct tsc_rx *base)
 {
 	struct rx_uring *rx = container_of(base, struct rx_uring, base);
 
-	tsc_dbg("io_uring: %llu buffers taken, armed %llu times, %u still lent, cq ready %u",
-	        (unsigned long long)rx->taken, (unsigned long long)rx->arms, rx->n_lent,
-	        rx->ring.ring_fd > 0 ? io_uring_cq_ready(&rx->ring) : 0);
-	struct io_uring_cqe *cqe;
-	while (tsc_verbose && rx->ring.ring_fd > 0 && io_uring_peek_cqe(&rx->ring, &cqe) == 0) {
-		tsc_dbg("io_uring: left: res %d flags %x data %llu", cqe->res, cqe->flags,
-		        (unsigned long long)io_uring_cqe_get_data64(cqe));
-		io_uring_cqe_seen(&rx->ring, cqe);
-	}
 	if (rx->ring.ring_fd > 0) {
 		io_uring_queue_exit(&rx->ring);
 	}

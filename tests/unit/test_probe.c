@@ -10,9 +10,9 @@ static void codec(void)
 	uint8_t buf[64];
 	struct tsc_probe p;
 
-	tsc_probe_fill(buf, sizeof(buf), 0xdeadbeef, 0);
-	tsc_probe_set_seq(buf, sizeof(buf), 0x0102030405060708ull);
-	tsc_probe_set_time(buf, sizeof(buf), 1795439491382202282);
+	tsc_probe_fill(buf, sizeof(buf), 1, 0);
+	tsc_probe_fill_header(buf, sizeof(buf), 0xdeadbeef, 0x0102030405060708ull,
+	                      1795439491382202282);
 	static const uint8_t head[24] = {'T',  'S',  'C',  'P',  0xef, 0xbe, 0xad, 0xde,
 	                                 8,    7,    6,    5,    4,    3,    2,    1,
 	                                 0xaa, 0x4f, 0x8b, 0x6b, 0xb4, 0xae, 0xea, 0x18};
