@@ -92,6 +92,33 @@ int tsc_tx_send(struct tsc_tx *tx, uint8_t *const *bufs, const uint32_t *lens, u
 int tsc_tx_stamps(struct tsc_tx *tx, struct tsc_tx_stamp *out, unsigned max);
 void tsc_tx_close(struct tsc_tx *tx);
 
+/* The live control-message matrix (`tscap matrix`): every control message
+ * the OS defines, tried for real on every socket family and type, its
+ * content checked. Rows and columns are the backend's own. */
+enum tsc_cell_state {
+	TSC_CELL_OK = 0,
+	TSC_CELL_NOT_COMPILED, /* the build has no such constant */
+	TSC_CELL_REFUSED,      /* socket, setsockopt or sendmsg said no */
+	TSC_CELL_NOTHING,      /* the data arrived, this message did not */
+	TSC_CELL_WRONG,        /* it arrived with the wrong content */
+};
+
+struct tsc_matrix_row {
+	const char *id;      /* stable key for JSON ("rights") */
+	const char *cmsg;    /* "SCM_RIGHTS" */
+	int level, type;     /* what arrives (first family's numbers) */
+	const char *payload; /* what it carries */
+};
+
+struct tsc_matrix_cell {
+	enum tsc_cell_state state;
+	char reason[200]; /* what was seen, or why not */
+};
+
+unsigned tsc_matrix_rows(const struct tsc_matrix_row **rows);
+unsigned tsc_matrix_columns(const char *const **columns);
+void tsc_matrix_check(unsigned row, unsigned column, struct tsc_matrix_cell *cell);
+
 /* Pin the calling thread to CPU n modulo the CPUs online; 0 or -errno. */
 int tsc_pin_thread(unsigned n);
 

@@ -3,6 +3,7 @@
 #define TSCAP_CMDS_H
 
 int cmd_capture(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 

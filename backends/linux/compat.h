@@ -22,6 +22,9 @@
 #ifndef SOF_TIMESTAMPING_BIND_PHC
 #define SOF_TIMESTAMPING_BIND_PHC (1 << 15)
 #endif
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76 /* Linux 6.5 */
+#endif
 /* Linux 6.3 / 6.11 / 6.13: enum members in newer headers, absent here. */
 #define TSC_SOF_OPT_ID_TCP    (1 << 16)
 #define TSC_SOF_OPT_RX_FILTER (1 << 17)

@@ -122,7 +122,7 @@ static void probe_hw(struct tsc_source *src, const char *ifname)
  * queue), so the first datagrams after the first request can come
  * unstamped. Wait, boundedly, until a datagram to ourselves on loopback
  * comes back stamped. */
-static void wait_stamping_live(void)
+int linux_stamping_hold(void)
 {
 	static int live;
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -130,13 +130,13 @@ static void wait_stamping_live(void)
 	int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	if (live || fd < 0) {
-		goto out;
+	if (fd < 0) {
+		return -errno;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) < 0 ||
 	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
-		goto out;
+		return fd;
 	}
 	for (int i = 0; i < 200 && !live; i++) {
 		uint8_t ctl[128], b = 0;
@@ -160,7 +160,13 @@ static void wait_stamping_live(void)
 	if (!live) {
 		tsc_dbg("kernel receive stamping not confirmed live: first packets may lack sw-rx");
 	}
-out:
+	return fd;
+}
+
+static void wait_stamping_live(void)
+{
+	int fd = linux_stamping_hold();
+
 	if (fd >= 0) {
 		close(fd);
 	}

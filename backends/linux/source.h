@@ -24,4 +24,11 @@ void linux_sockaddr(const struct tsc_endpoint *ep, unsigned ifindex, struct sock
 /* fe80::/10 or a multicast group of link or node scope: needs %IFNAME. */
 int linux_link_scoped(const struct tsc_endpoint *ep);
 
+/* Linux switches receive stamping on for the whole stack through deferred
+ * work, so the first datagrams after the first request can come unstamped.
+ * Opens a stamping socket and waits (at most 200 ms) until a loopback
+ * datagram comes back stamped; stamping stays on while the returned fd is
+ * open. Returns the fd or -errno. */
+int linux_stamping_hold(void);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cbuf.h"
 #include "check.h"
 #include "decode.h"
 
@@ -28,54 +29,6 @@
 #define HW_UTC  1700000000000000500LL
 #define US_USEC 123456
 #define US_NS   1700000000123456000LL
-
-/* ------------------------------------------------------------------------ */
-/* A control buffer written the way the kernel's put_cmsg writes it. */
-
-struct cbuf {
-	const struct cmsg_abi *abi;
-	uint8_t b[1024];
-	size_t len;
-};
-
-static void put_le(uint8_t *p, uint64_t v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static size_t align_to(size_t n, size_t a)
-{
-	return (n + a - 1) / a * a;
-}
-
-static void cb_init(struct cbuf *c, const struct cmsg_abi *abi)
-{
-	c->abi = abi;
-	c->len = 0;
-	memset(c->b, 0, sizeof(c->b));
-}
-
-/* cmsg_len = CMSG_LEN(n) = aligned header + n; the next message starts at
- * CMSG_SPACE(n). cmsg_len may be given explicitly (clen != 0) to lie. */
-static void cb_add_len(struct cbuf *c, int32_t level, int32_t type, const void *data, size_t n,
-                       uint64_t clen)
-{
-	uint8_t *h = c->b + c->len;
-	size_t data_off = align_to(c->abi->hdr_len, c->abi->align);
-
-	put_le(h, clen ? clen : data_off + n, c->abi->len_size);
-	put_le(h + c->abi->len_size, (uint32_t)level, 4);
-	put_le(h + c->abi->len_size + 4, (uint32_t)type, 4);
-	memcpy(h + data_off, data, n);
-	c->len += align_to(data_off + n, c->abi->align);
-}
-
-static void cb_add(struct cbuf *c, int32_t level, int32_t type, const void *data, size_t n)
-{
-	cb_add_len(c, level, type, data, n, 0);
-}
 
 /* struct scm_timestamping (w = 8: 64-bit time fields, w = 4: 32-bit):
  * ts[0] software, ts[1] legacy zero, ts[2] raw hardware. */
