@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "endpoint.h"
+#include "hwclock.h"
 #include "pkt.h"
 
 /* The order is --stamp's choices. NONE: no kernel stamps, user space only. */
@@ -118,6 +119,56 @@ struct tsc_matrix_cell {
 unsigned tsc_matrix_rows(const struct tsc_matrix_row **rows);
 unsigned tsc_matrix_columns(const char *const **columns);
 void tsc_matrix_check(unsigned row, unsigned column, struct tsc_matrix_cell *cell);
+
+/* NIC timestamp probing (`tscap probe`): what the interface advertises,
+ * and the stamps that really came with packets that crossed it. */
+enum tsc_cap {
+	TSC_CAP_RX_SW = 1u << 0,
+	TSC_CAP_RX_HW = 1u << 1, /* hardware RX stamps with the raw NIC clock */
+	TSC_CAP_TX_SW = 1u << 2,
+	TSC_CAP_TX_HW = 1u << 3,
+};
+
+struct tsc_nic_info {
+	char ifname[TSC_IFNAME_MAX];
+	unsigned ifindex;
+	int caps_err;        /* 0, or errno of the capability query */
+	uint32_t advertised; /* enum tsc_cap */
+	int phc_index;       /* -1: no hardware clock */
+	char flags[320];     /* the OS's own names for what is advertised */
+	char tx_types[96], rx_filters[320];
+	int config_err;   /* 0, or errno of reading the hardware config */
+	char config[96];  /* the hardware config as found */
+	int enable_err;   /* --enable: 0 done, errno; -1 not asked */
+	char enabled[96]; /* the config the driver took */
+};
+
+struct tsc_probe_opts {
+	const char *ifname;
+	struct tsc_addr peer; /* family 0: the interface's own loopback peer */
+	int enable;           /* try switching hardware stamping on (restored on close) */
+	uint16_t tcp_port;    /* peer's listening TCP port for ACK stamps; 0: none */
+};
+
+struct tsc_probe;
+
+int tsc_probe_open(const struct tsc_probe_opts *o, struct tsc_probe **out,
+                   struct tsc_nic_info *info);
+/* Echo n probes to the peer (ICMP echo: any host answers), one every
+ * interval_us. out[i] gets probe i's stamps: TSC_TX_SCHED / TX_SW / TX_HW
+ * of the request, TSC_HW_RX / SW_RX / USER of the reply; stamp_set 0 when
+ * unanswered. Returns the number answered, or -errno. */
+int tsc_probe_echo(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigned interval_us);
+/* n small TCP writes to the peer (an own listener on loopback): out[i]
+ * gets TSC_TX_SCHED / TX_SW / TX_HW / TX_ACK. Returns writes acknowledged,
+ * 0 when there is no TCP peer, or -errno. */
+int tsc_probe_tcp(struct tsc_probe *p, struct tsc_pkt *out, unsigned n);
+/* The interface's hardware clock against the system clock: 0, -ENODEV
+ * without one, or -errno. */
+int tsc_probe_phc_offset(struct tsc_probe *p, struct tsc_phc_offset *out);
+/* "127.0.0.1", "10.0.0.2:5201": where probes went. */
+const char *tsc_probe_peer(const struct tsc_probe *p);
+void tsc_probe_close(struct tsc_probe *p);
 
 /* Pin the calling thread to CPU n modulo the CPUs online; 0 or -errno. */
 int tsc_pin_thread(unsigned n);

@@ -4,6 +4,7 @@
 
 int cmd_capture(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 

@@ -13,6 +13,7 @@ static const struct {
     {"capture", cmd_capture, "capture UDP with kernel/NIC stamps to nanosecond pcapng"},
     {"read", cmd_read, "print a pcapng file's packets with every stamp"},
     {"matrix", cmd_matrix, "which control messages this kernel delivers, tried live"},
+    {"probe", cmd_probe, "what an interface really delivers: stamps that crossed it"},
     {"send", cmd_send, "send numbered, time-stamped UDP load (sendmmsg, paced)"},
 };
 

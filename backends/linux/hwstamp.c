@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/net_tstamp.h>
+#include <linux/ptp_clock.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -27,18 +28,16 @@ static void ifreq_for(struct ifreq *ifr, const char *ifname, void *data)
 
 int hwstamp_caps(int fd, const char *ifname, struct hwstamp_caps *caps)
 {
-	struct ethtool_ts_info info = {.cmd = ETHTOOL_GET_TS_INFO};
+	/* The kernel fills the bytes; tsinfo.c reads them (and is unit-tested
+	 * on recorded ones). */
+	uint32_t raw[LNX_TS_INFO_SIZE / 4] = {LNX_ETHTOOL_GET_TS_INFO};
 	struct ifreq ifr;
 
-	ifreq_for(&ifr, ifname, &info);
+	ifreq_for(&ifr, ifname, raw);
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
 		return -errno;
 	}
-	caps->so_timestamping = info.so_timestamping;
-	caps->phc_index = info.phc_index;
-	caps->tx_types = info.tx_types;
-	caps->rx_filters = info.rx_filters;
-	return 0;
+	return linux_tsinfo_decode((const uint8_t *)raw, sizeof(raw), caps) < 0 ? -EPROTO : 0;
 }
 
 int hwstamp_caps_rx_hw(const struct hwstamp_caps *caps)
@@ -48,34 +47,47 @@ int hwstamp_caps_rx_hw(const struct hwstamp_caps *caps)
 	return (caps->so_timestamping & need) == need && caps->phc_index >= 0;
 }
 
-int hwstamp_enable_rx(int fd, const char *ifname, struct hwstamp_saved *saved)
+int hwstamp_config(int fd, const char *ifname, struct linux_hwconfig *cfg)
 {
-	struct hwtstamp_config cfg = {0};
+	uint32_t raw[LNX_HWTSTAMP_CONFIG_SIZE / 4] = {0};
 	struct ifreq ifr;
 
-	ifreq_for(&ifr, ifname, &cfg);
+	ifreq_for(&ifr, ifname, raw);
 	if (ioctl(fd, SIOCGHWTSTAMP, &ifr) < 0) {
-		int e = errno;
-		tsc_err("%s: cannot read the hardware timestamping config (SIOCGHWTSTAMP): %s",
-		        ifname, strerror(e));
-		return -e;
+		return -errno;
 	}
-	if (cfg.rx_filter == HWTSTAMP_FILTER_ALL) {
+	return linux_hwconfig_decode((const uint8_t *)raw, sizeof(raw), cfg) < 0 ? -EPROTO : 0;
+}
+
+int hwstamp_enable(int fd, const char *ifname, int tx, struct hwstamp_saved *saved)
+{
+	struct linux_hwconfig now;
+	struct ifreq ifr;
+	int r = hwstamp_config(fd, ifname, &now);
+
+	if (r < 0) {
+		tsc_err("%s: cannot read the hardware timestamping config (SIOCGHWTSTAMP): %s",
+		        ifname, strerror(-r));
+		return r;
+	}
+	if (now.rx_filter == HWTSTAMP_FILTER_ALL && (!tx || now.tx_type == HWTSTAMP_TX_ON)) {
 		return 0;
 	}
-	struct hwtstamp_config want = cfg;
-	want.rx_filter = HWTSTAMP_FILTER_ALL;
+	struct hwtstamp_config want = {.flags = now.flags,
+	                               .tx_type = tx ? HWTSTAMP_TX_ON : now.tx_type,
+	                               .rx_filter = HWTSTAMP_FILTER_ALL};
 	ifreq_for(&ifr, ifname, &want);
 	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
 		int e = errno;
-		tsc_err("%s: cannot switch on hardware RX timestamping (SIOCSHWTSTAMP): %s%s",
-		        ifname, strerror(e), e == EPERM ? " (needs CAP_NET_ADMIN)" : "");
+		tsc_err("%s: cannot switch on hardware timestamping (SIOCSHWTSTAMP): %s%s", ifname,
+		        strerror(e), e == EPERM ? " (needs CAP_NET_ADMIN)" : "");
 		return -e;
 	}
 	snprintf(saved->ifname, sizeof(saved->ifname), "%s", ifname);
-	saved->tx_type = cfg.tx_type;
-	saved->rx_filter = cfg.rx_filter;
-	saved->set_filter = want.rx_filter; /* the driver may widen what we asked */
+	saved->tx_type = now.tx_type;
+	saved->rx_filter = now.rx_filter;
+	saved->set_tx = want.tx_type; /* the driver may widen what we asked */
+	saved->set_filter = want.rx_filter;
 	saved->changed = 1;
 	if (want.rx_filter != HWTSTAMP_FILTER_ALL) {
 		tsc_note("%s: the driver stamps a subset of packets (rx_filter %d), not all",
@@ -93,15 +105,17 @@ void hwstamp_restore(int fd, struct hwstamp_saved *saved)
 		return;
 	}
 	saved->changed = 0;
-	/* Read before write: put back only the RX filter, and only if it is
-	 * still ours; tx_type and flags stay as others (ptp4l) set them. */
+	/* Read before write: put back what we changed, and only if it is
+	 * still ours; flags stay as others (ptp4l) set them. */
 	ifreq_for(&ifr, saved->ifname, &cfg);
-	if (ioctl(fd, SIOCGHWTSTAMP, &ifr) < 0 || cfg.rx_filter != saved->set_filter) {
-		tsc_dbg("%s: RX timestamping config changed since we set it: left as it is",
+	if (ioctl(fd, SIOCGHWTSTAMP, &ifr) < 0 || cfg.rx_filter != saved->set_filter ||
+	    cfg.tx_type != saved->set_tx) {
+		tsc_dbg("%s: timestamping config changed since we set it: left as it is",
 		        saved->ifname);
 		return;
 	}
 	cfg.rx_filter = saved->rx_filter;
+	cfg.tx_type = saved->tx_type;
 	ifreq_for(&ifr, saved->ifname, &cfg);
 	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
 		tsc_err("%s: could not restore the hardware timestamping config: %s", saved->ifname,
@@ -134,4 +148,56 @@ int64_t hwstamp_phc_tai_correction(int phc_index)
 	int64_t mid =
 	    (tsc_ns_from_parts(a.tv_sec, a.tv_nsec) + tsc_ns_from_parts(b.tv_sec, b.tv_nsec)) / 2;
 	return tsc_phc_utc_correction(tsc_ns_from_parts(phc.tv_sec, phc.tv_nsec) - mid, tx.tai);
+}
+
+static int64_t ptp_ns(const struct ptp_clock_time *t)
+{
+	return tsc_ns_from_parts(t->sec, t->nsec);
+}
+
+/* PTP_SYS_OFFSET: sys, phc, sys, phc, ..., sys; as [before, phc, after]. */
+static int phc_offset_basic(int fd, int64_t (*s)[3], unsigned n)
+{
+	struct ptp_sys_offset o = {.n_samples = n};
+
+	if (ioctl(fd, PTP_SYS_OFFSET, &o) < 0) {
+		return -errno;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		s[i][0] = ptp_ns(&o.ts[2 * i]);
+		s[i][1] = ptp_ns(&o.ts[2 * i + 1]);
+		s[i][2] = ptp_ns(&o.ts[2 * i + 2]);
+	}
+	return 0;
+}
+
+int hwstamp_phc_offset(int phc_index, struct tsc_phc_offset *out)
+{
+	enum { N = 10 };
+	struct ptp_sys_offset_extended x = {.n_samples = N};
+	int64_t s[N][3];
+	char path[32];
+	int r = 0;
+
+	snprintf(path, sizeof(path), "/dev/ptp%d", phc_index);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return -errno;
+	}
+	out->method = "PTP_SYS_OFFSET_EXTENDED";
+	if (ioctl(fd, PTP_SYS_OFFSET_EXTENDED, &x) == 0) {
+		for (unsigned i = 0; i < N; i++) {
+			for (unsigned k = 0; k < 3; k++) {
+				s[i][k] = ptp_ns(&x.ts[i][k]);
+			}
+		}
+	} else {
+		r = phc_offset_basic(fd, s, N);
+		out->method = "PTP_SYS_OFFSET";
+	}
+	close(fd);
+	if (r == 0 && tsc_phc_offset_from(s, N, out) < 0) {
+		r = -EPROTO;
+	}
+	return r;
 }

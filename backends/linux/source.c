@@ -97,7 +97,7 @@ static int require_hw(struct tsc_source *src, const char *ifname)
 		        r < 0 ? strerror(-r) : "ethtool -T shows no hardware-receive or PTP clock");
 		return -EOPNOTSUPP;
 	}
-	r = hwstamp_enable_rx(src->fd, ifname, &src->hw);
+	r = hwstamp_enable(src->fd, ifname, 0, &src->hw);
 	if (r < 0) {
 		return r;
 	}
