@@ -72,9 +72,36 @@ static void test_extreme_negative(void)
 	CHECK_EQ_U64(tsc_phc_utc_correction(INT64_MIN + 1, 1), 0);
 }
 
+/* PTP_SYS_OFFSET_EXTENDED samples [sys before, phc, sys after] as a PHC
+ * running on TAI returns them: the narrowest window decides. */
+static void test_phc_offset(void)
+{
+	const int64_t t = 1700000000 * S;
+	const int64_t s[4][3] = {
+	    {t, t + 37 * S + 900, t + 2000},            /* window 2000, offset +37 s - 100 */
+	    {t + 10000, t + 37 * S + 10300, t + 10400}, /* window 400, offset +37 s + 100 */
+	    {t + 20000, t + 37 * S + 20250, t + 20900}, /* window 900 */
+	    {t + 30000, t + 37 * S + 30000, t + 29000}, /* clock stepped back: ignored */
+	};
+	struct tsc_phc_offset o;
+
+	CHECK_EQ_U64(tsc_phc_offset_from(s, 4, &o), 0);
+	CHECK_EQ_U64(o.offset_ns, 37 * S + 100);
+	CHECK_EQ_U64(o.window_ns, 400);
+	CHECK_EQ_U64(o.samples, 3);
+	CHECK(tsc_phc_offset_from(s + 3, 1, &o) < 0);
+	CHECK(tsc_phc_offset_from(s, 0, &o) < 0);
+
+	/* A PHC behind the system clock: a negative offset, to the ns. */
+	const int64_t b[1][3] = {{t, t - 5 * MS + 7, t + 11}};
+	CHECK_EQ_U64(tsc_phc_offset_from(b, 1, &o), 0);
+	CHECK_EQ_U64(o.offset_ns, -5 * MS + 2); /* midpoint t + 5 */
+}
+
 int main(void)
 {
 	test_corrections();
+	test_phc_offset();
 	test_extreme_negative();
 	return check_done();
 }
