@@ -54,6 +54,7 @@ struct tsc_pkt {
 	uint16_t endpoint;  /* index of the endpoint (pcapng interface) */
 	uint16_t flags;     /* enum tsc_pkt_flag */
 	uint16_t stamp_set; /* bit (1 << enum tsc_clock) per stamp present */
+	uint8_t ttl;        /* IPv4 TTL / IPv6 hop limit when asked for, 0 = unknown */
 	uint8_t base[TSC_CLOCK_COUNT];
 	int64_t ns[TSC_CLOCK_COUNT]; /* ns since 1970 UTC */
 };

@@ -106,8 +106,26 @@ static int decode_socket_level(const struct linux_decode_ctx *ctx, const struct 
 	return 0;
 }
 
+/* IP_TTL / IPV6_HOPLIMIT: an int. */
+static int decode_ttl(const struct cmsg_item *c, struct tsc_pkt *pkt)
+{
+	int32_t v;
+
+	if (c->data_len != 4) {
+		pkt->flags |= TSC_PKT_CBAD;
+		return 1;
+	}
+	memcpy(&v, c->data, 4);
+	pkt->ttl = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+	return 1;
+}
+
 static int decode_ip_level(const struct cmsg_item *c, struct tsc_pkt *pkt)
 {
+	if ((c->level == LNX_SOL_IP && c->type == LNX_IP_TTL) ||
+	    (c->level == LNX_SOL_IPV6 && c->type == LNX_IPV6_HOPLIMIT)) {
+		return decode_ttl(c, pkt);
+	}
 	if (c->level == LNX_SOL_IP && c->type == LNX_IP_PKTINFO) {
 		/* struct in_pktinfo: ifindex, spec_dst, addr (header dst) */
 		if (c->data_len != 12) {

@@ -32,7 +32,9 @@ enum {
 	LNX_SCM_TSTAMP_SND = 0,            /* linux/errqueue.h */
 	LNX_SCM_TSTAMP_SCHED = 1,
 	LNX_SCM_TSTAMP_ACK = 2,
-	LNX_IPV6_PKTINFO = 50, /* linux/in6.h */
+	LNX_IPV6_PKTINFO = 50,  /* linux/in6.h */
+	LNX_IP_TTL = 2,         /* linux/in.h */
+	LNX_IPV6_HOPLIMIT = 52, /* linux/in6.h */
 };
 
 /* 64-bit Linux (x86_64, arm64, ...) and 32-bit Linux (i386, arm). */
@@ -50,7 +52,7 @@ struct linux_decode_ctx {
 /* Decode every control message in ctl[0, len) into pkt: RX stamps
  * (software, raw hardware; timestamp, timestampns and timestamping in
  * old and new numbering), the drop counter, the destination address and
- * interface. Matches level, type and exact length; anything malformed
+ * interface, the TTL / hop limit. Matches level, type and exact length; anything malformed
  * sets TSC_PKT_CBAD, msg_ctrunc sets TSC_PKT_CTRUNC. Returns the number of
  * messages not recognised (debug information only). */
 unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,

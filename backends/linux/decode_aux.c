@@ -60,16 +60,6 @@ static int decode_socket(const struct cmsg_item *c, struct linux_aux *aux)
 	return 0;
 }
 
-static int decode_int(const struct cmsg_item *c, int *out, struct linux_aux *aux)
-{
-	if (c->data_len != 4) {
-		aux->bad++;
-	} else {
-		*out = load_i32(c->data);
-	}
-	return 1;
-}
-
 unsigned linux_aux_decode(const struct cmsg_abi *abi, const void *ctl, size_t len,
                           struct linux_aux *aux)
 {
@@ -78,15 +68,11 @@ unsigned linux_aux_decode(const struct cmsg_abi *abi, const void *ctl, size_t le
 	unsigned known = 0;
 
 	memset(aux, 0, sizeof(*aux));
-	aux->pidfd = aux->ttl = aux->hoplimit = -1;
+	aux->pidfd = -1;
 	cmsg_iter_init(&it, abi, ctl, len);
 	while (cmsg_next(&it, &c) > 0) {
 		if (c.level == LNX_SOL_SOCKET) {
 			known += (unsigned)decode_socket(&c, aux);
-		} else if (c.level == LNX_SOL_IP && c.type == LNX_IP_TTL) {
-			known += (unsigned)decode_int(&c, &aux->ttl, aux);
-		} else if (c.level == LNX_SOL_IPV6 && c.type == LNX_IPV6_HOPLIMIT) {
-			known += (unsigned)decode_int(&c, &aux->hoplimit, aux);
 		}
 	}
 	return known;

@@ -1,7 +1,6 @@
 /* Linux control messages beyond timestamps, as plain C over bytes: what a
- * unix socket passes (SCM_RIGHTS, SCM_CREDENTIALS, SCM_PIDFD, SCM_SECURITY)
- * and the IP header fields a socket can ask for (IP_TTL, IPV6_HOPLIMIT).
- * `tscap matrix` reads them; stamps, drops and pktinfo stay with
+ * unix socket passes (SCM_RIGHTS, SCM_CREDENTIALS, SCM_PIDFD, SCM_SECURITY).
+ * `tscap matrix` reads them; stamps, drops, pktinfo and the TTL stay with
  * linux_cmsg_decode (decode.h), the one decoder capture uses. */
 #ifndef TSCAP_LINUX_DECODE_AUX_H
 #define TSCAP_LINUX_DECODE_AUX_H
@@ -15,9 +14,7 @@ enum {
 	LNX_SCM_RIGHTS = 1, /* linux/socket.h */
 	LNX_SCM_CREDENTIALS = 2,
 	LNX_SCM_SECURITY = 3,
-	LNX_SCM_PIDFD = 4,     /* Linux 6.5 */
-	LNX_IP_TTL = 2,        /* linux/in.h */
-	LNX_IPV6_HOPLIMIT = 52 /* linux/in6.h */
+	LNX_SCM_PIDFD = 4 /* Linux 6.5 */
 };
 
 #define LINUX_AUX_FDS 16
@@ -31,8 +28,7 @@ struct linux_aux {
 	int pidfd;     /* SCM_PIDFD, -1 if none */
 	int has_label; /* SCM_SECURITY: the peer's label, NUL-terminated here */
 	char label[256];
-	int ttl, hoplimit; /* IP_TTL / IPV6_HOPLIMIT, -1 if none */
-	unsigned bad;      /* messages of a known type with a wrong length */
+	unsigned bad; /* messages of a known type with a wrong length */
 };
 
 /* Fills *aux from every known message in ctl[0, len); returns how many

@@ -455,13 +455,9 @@ static void verify_passed(struct cell_run *cr, const struct linux_aux *a)
 		long pid = pidfd_pid(a->pidfd);
 		cell_set(c, pid == cr->child ? TSC_CELL_OK : TSC_CELL_WRONG,
 		         "pidfd %d names pid %ld (sender: pid %d)", a->pidfd, pid, (int)cr->child);
-	} else if (cr->row == R_SECURITY) {
+	} else {
 		cell_set(c, a->label[0] ? TSC_CELL_OK : TSC_CELL_WRONG, "label \"%.100s\"",
 		         a->label);
-	} else {
-		int got = is_inet6(cr) ? a->hoplimit : a->ttl;
-		cell_set(c, got == TTL_SENT ? TSC_CELL_OK : TSC_CELL_WRONG, "%d (sent with %d)",
-		         got, TTL_SENT);
 	}
 }
 
@@ -495,6 +491,9 @@ static void verify_decoded(struct cell_run *cr, const struct tsc_pkt *p)
 		cell_set(c, ok ? TSC_CELL_OK : TSC_CELL_WRONG,
 		         "ifindex %u (lo is %u), destination %s", p->ifindex, lo,
 		         addr_ok && fam_ok ? "the loopback address" : "wrong");
+	} else if (cr->row == R_TTL) {
+		cell_set(c, p->ttl == TTL_SENT ? TSC_CELL_OK : TSC_CELL_WRONG, "%u (sent with %d)",
+		         p->ttl, TTL_SENT);
 	} else if (!tsc_pkt_has(p, TSC_SW_RX)) {
 		cell_set(c, TSC_CELL_WRONG, "the message arrived with no software stamp in it");
 	} else {
@@ -520,7 +519,7 @@ static void verify(struct cell_run *cr)
 		linux_cmsg_decode(&ctx, cr->ctl, cr->ctl_len, cr->ctrunc, &p);
 		if (aux.bad || (p.flags & (TSC_PKT_CBAD | TSC_PKT_CTRUNC))) {
 			cell_set(cr->cell, TSC_CELL_WRONG, "malformed or truncated control data");
-		} else if (cr->row <= R_PIDFD || cr->row == R_TTL) {
+		} else if (cr->row <= R_PIDFD) {
 			verify_passed(cr, &aux);
 		} else {
 			verify_decoded(cr, &p);

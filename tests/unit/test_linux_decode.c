@@ -436,6 +436,40 @@ static void test_pktinfo(void)
 }
 
 /* Messages the decoder does not know are counted, not errors. */
+/* IP_TTL and IPV6_HOPLIMIT: an int each; a wrong length marks the
+ * packet, a value outside 0..255 is clamped. */
+static void test_ttl(void)
+{
+	struct cbuf c;
+	struct tsc_pkt p;
+	uint8_t d[4];
+
+	put_le(d, 63, 4);
+	cb_init(&c, &linux_abi_64);
+	cb_add(&c, LNX_SOL_IP, LNX_IP_TTL, d, 4);
+	fresh(&p);
+	CHECK_EQ_U64(decode(&ctx64, &c, 0, &p), 0);
+	CHECK_EQ_U64(p.ttl, 63);
+	put_le(d, 255, 4);
+	cb_init(&c, &linux_abi_32);
+	cb_add(&c, LNX_SOL_IPV6, LNX_IPV6_HOPLIMIT, d, 4);
+	fresh(&p);
+	CHECK_EQ_U64(decode(&ctx32, &c, 0, &p), 0);
+	CHECK_EQ_U64(p.ttl, 255);
+	put_le(d, 0xffffffffu, 4);
+	cb_init(&c, &linux_abi_64);
+	cb_add(&c, LNX_SOL_IP, LNX_IP_TTL, d, 4);
+	fresh(&p);
+	decode(&ctx64, &c, 0, &p);
+	CHECK_EQ_U64(p.ttl, 0);
+	cb_init(&c, &linux_abi_64);
+	cb_add(&c, LNX_SOL_IP, LNX_IP_TTL, d, 2);
+	fresh(&p);
+	decode(&ctx64, &c, 0, &p);
+	CHECK(p.flags & TSC_PKT_CBAD);
+	CHECK_EQ_U64(p.ttl, 0);
+}
+
 static void test_unknown(void)
 {
 	struct cbuf c;
@@ -446,10 +480,10 @@ static void test_unknown(void)
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SCM_TS_OPT_ID, u, 4); /* known number, not decoded */
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SO_TIMESTAMPING_NEW, d,
 	       timestamping(d, 8, SW_SEC, SW_NSEC, HW_SEC, HW_NSEC));
-	cb_add(&c, LNX_SOL_IP, 2 /* IP_TTL */, u, 4);
+	cb_add(&c, LNX_SOL_IP, 1 /* IP_TOS */, u, 1);
 	put_le(d, 12, 4);
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SO_RXQ_OVFL, d, 4);
-	cb_add(&c, LNX_SOL_IPV6, 52 /* IPV6_HOPLIMIT */, u, 4);
+	cb_add(&c, LNX_SOL_IPV6, 67 /* IPV6_TCLASS */, u, 4);
 	cb_add(&c, 6 /* SOL_TCP */, LNX_IP_PKTINFO, u, 8); /* right type, wrong level */
 	cb_add(&c, 0x7fffffff, 0x7fffffff, u, 0);
 	fresh(&p);
@@ -701,6 +735,7 @@ int main(void)
 	test_single_stamps();
 	test_rxq_ovfl();
 	test_pktinfo();
+	test_ttl();
 	test_unknown();
 	test_bad_length_among_good();
 	test_truncated();

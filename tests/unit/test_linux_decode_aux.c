@@ -1,5 +1,5 @@
 /* backends/linux/decode_aux.h: SCM_RIGHTS, SCM_CREDENTIALS, SCM_PIDFD,
- * SCM_SECURITY, IP_TTL and IPV6_HOPLIMIT from control buffers laid out as
+ * SCM_SECURITY from control buffers laid out as
  * Linux writes them, on the 64-bit and the 32-bit ABI; wrong lengths are
  * counted, never read past. Each buffer is decoded from an exactly-sized
  * heap copy so ASan sees any read past it. */
@@ -38,14 +38,10 @@ static void test_everything_at_once(const struct cmsg_abi *abi)
 	put_le(i4, 15, 4);
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SCM_PIDFD, i4, 4);
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SCM_SECURITY, label, sizeof(label)); /* with its NUL */
-	put_le(i4, 42, 4);
-	cb_add(&c, LNX_SOL_IP, LNX_IP_TTL, i4, 4);
-	put_le(i4, 63, 4);
-	cb_add(&c, LNX_SOL_IPV6, LNX_IPV6_HOPLIMIT, i4, 4);
 	put_le(i4, 5, 4);
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SO_RXQ_OVFL, i4, 4); /* not this decoder's */
 
-	CHECK_EQ_U64(decode(&c, c.len, &a), 6);
+	CHECK_EQ_U64(decode(&c, c.len, &a), 4);
 	CHECK_EQ_U64(a.nfds, 3);
 	CHECK_EQ_U64(a.fds[0], 7);
 	CHECK_EQ_U64(a.fds[2], 12);
@@ -56,8 +52,6 @@ static void test_everything_at_once(const struct cmsg_abi *abi)
 	CHECK_EQ_U64(a.pidfd, 15);
 	CHECK(a.has_label);
 	CHECK_STR(a.label, label);
-	CHECK_EQ_U64(a.ttl, 42);
-	CHECK_EQ_U64(a.hoplimit, 63);
 	CHECK_EQ_U64(a.bad, 0);
 }
 
@@ -70,7 +64,7 @@ static void test_nothing_and_defaults(void)
 	CHECK_EQ_U64(decode(&c, 0, &a), 0);
 	CHECK_EQ_U64(a.nfds, 0);
 	CHECK(!a.has_cred && !a.has_label);
-	CHECK(a.pidfd == -1 && a.ttl == -1 && a.hoplimit == -1);
+	CHECK(a.pidfd == -1);
 }
 
 /* A label without its NUL, and one longer than the buffer: cut, ended. */
@@ -120,11 +114,10 @@ static void test_malformed(void)
 	cb_init(&c, &linux_abi_64);
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SCM_CREDENTIALS, d, 8);
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SCM_PIDFD, d, 8);
-	cb_add(&c, LNX_SOL_IP, LNX_IP_TTL, d, 2);
 	cb_add(&c, LNX_SOL_SOCKET, LNX_SCM_RIGHTS, d, 6);
 	decode(&c, c.len, &a);
-	CHECK_EQ_U64(a.bad, 4);
-	CHECK(!a.has_cred && a.pidfd == -1 && a.ttl == -1);
+	CHECK_EQ_U64(a.bad, 3);
+	CHECK(!a.has_cred && a.pidfd == -1);
 	CHECK_EQ_U64(a.nfds, 1); /* the one whole descriptor in 6 bytes */
 
 	cb_init(&c, &linux_abi_32);
