@@ -23,6 +23,8 @@ struct tsc_source_opts {
 	uint32_t rcvbuf;   /* requested socket receive buffer, bytes */
 	uint16_t endpoint; /* index written into each tsc_pkt */
 	uint8_t reuseport; /* share the port with the capture's other threads */
+	uint8_t tx_stamps; /* also TX stamps for tsc_source_send (SCHED, SND, hardware) */
+	uint8_t ttl;       /* each packet's TTL / hop limit into tsc_pkt.ttl */
 };
 
 /* What the OS granted, for reports and the file's interface description. */
@@ -49,6 +51,17 @@ const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
 int64_t tsc_source_kernel_drops(const struct tsc_source *src);
 /* 1 if a datagram waits in the socket's receive queue. */
 int tsc_source_queued(const struct tsc_source *src);
+
+/* Send one datagram from the source's socket to `to`. On a wildcard
+ * socket `from` (may be NULL) picks the source address, so a reply leaves
+ * from the address its request came to. With tx_stamps on, the kernel's
+ * reports for it carry an id: want_id where the kernel lets the sender
+ * choose (Linux 6.13, SCM_TS_OPT_ID), else the socket's own count of
+ * datagrams sent. Returns that id (>= 0) or -errno. */
+int64_t tsc_source_send(struct tsc_source *src, const struct tsc_addr *to,
+                        const struct tsc_addr *from, const void *buf, size_t len, uint32_t want_id);
+/* TX stamps reported so far, without blocking: up to max, or -errno. */
+int tsc_source_tx_stamps(struct tsc_source *src, struct tsc_tx_stamp *out, unsigned max);
 
 struct tsc_rx_opts {
 	enum tsc_rx_kind kind;
@@ -169,6 +182,12 @@ int tsc_probe_phc_offset(struct tsc_probe *p, struct tsc_phc_offset *out);
 /* "127.0.0.1", "10.0.0.2:5201": where probes went. */
 const char *tsc_probe_peer(const struct tsc_probe *p);
 void tsc_probe_close(struct tsc_probe *p);
+
+/* Wait until one of fds[0, n) is readable or has an error queued (-1
+ * entries are skipped), at most timeout_ns, to the ns where the OS can
+ * (Linux: ppoll). Returns the number ready, 0 on timeout, or -errno
+ * (-EINTR when a signal came). */
+int tsc_wait_fds(const int *fds, unsigned n, int64_t timeout_ns);
 
 /* Pin the calling thread to CPU n modulo the CPUs online; 0 or -errno. */
 int tsc_pin_thread(unsigned n);

@@ -4,8 +4,10 @@
 
 int cmd_capture(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_read(int argc, char **argv);
+int cmd_reflect(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 
 #endif

@@ -13,7 +13,9 @@ static const struct {
     {"capture", cmd_capture, "capture UDP with kernel/NIC stamps to nanosecond pcapng"},
     {"read", cmd_read, "print a pcapng file's packets with every stamp"},
     {"matrix", cmd_matrix, "which control messages this kernel delivers, tried live"},
+    {"ping", cmd_ping, "latency to a STAMP reflector from kernel/NIC stamps"},
     {"probe", cmd_probe, "what an interface really delivers: stamps that crossed it"},
+    {"reflect", cmd_reflect, "answer STAMP (RFC 8762) probes with kernel/NIC stamps"},
     {"send", cmd_send, "send numbered, time-stamped UDP load (sendmmsg, paced)"},
 };
 

@@ -29,6 +29,7 @@ void linux_rx_fill(const struct tsc_source *src, const struct rx_datagram *d, in
 	p->stamp_set = 0;
 	p->ifindex = 0;
 	p->drops = 0;
+	p->ttl = 0;
 	p->endpoint = src->endpoint;
 	addr_from_sockaddr(&p->src, d->name);
 	p->dst = src->bound;

@@ -172,7 +172,7 @@ static void wait_stamping_live(void)
 	}
 }
 
-static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
+static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx)
 {
 	char ifname[TSC_IFNAME_MAX];
 	int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
@@ -180,8 +180,22 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 
 	stamp_ifname(&src->ep, ifname, sizeof(ifname));
 	snprintf(src->grant.ifname, sizeof(src->grant.ifname), "%s", ifname);
+	if (tx) {
+		/* reports carry only the stamps (OPT_TSONLY), numbered (OPT_ID) */
+		flags |= SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_TX_SOFTWARE |
+		         SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+		src->tx_stamps = 1;
+		src->opt_id_cmsg = -1;
+		if (mode != TSC_STAMP_SW && mode != TSC_STAMP_NONE) {
+			flags |= SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;
+		}
+	}
 	if (mode == TSC_STAMP_NONE) {
-		return 0; /* user-space stamps only: what the kernel's stamping costs */
+		flags &= ~(SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE);
+		if (!tx) {
+			return 0; /* user-space stamps only: what the kernel's stamping costs */
+		}
+		flags |= SOF_TIMESTAMPING_SOFTWARE; /* the TX reports still need it */
 	}
 	if (mode == TSC_STAMP_HW) {
 		r = require_hw(src, ifname);
@@ -191,7 +205,7 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 	} else if (mode == TSC_STAMP_AUTO) {
 		probe_hw(src, ifname);
 	}
-	if (mode != TSC_STAMP_SW) {
+	if (mode != TSC_STAMP_SW && mode != TSC_STAMP_NONE) {
 		flags |= SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE |
 		         SOF_TIMESTAMPING_OPT_PKTINFO;
 	}
@@ -204,8 +218,8 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode)
 		tsc_err("%s: SO_TIMESTAMPING refused: %s", src->ep.text, strerror(-r));
 		return r;
 	}
-	src->grant.sw_rx = 1;
-	src->grant.hw_rx = mode != TSC_STAMP_SW;
+	src->grant.sw_rx = mode != TSC_STAMP_NONE;
+	src->grant.hw_rx = mode != TSC_STAMP_SW && mode != TSC_STAMP_NONE;
 	wait_stamping_live();
 	return 0;
 }
@@ -324,7 +338,13 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 		tsc_err("%s: cannot bind to interface %s: %s", ep->text, ep->ifname, strerror(-r));
 		return r;
 	}
-	r = setup_stamps(src, opts->stamp);
+	if (opts->ttl) {
+		set_int(src->fd, IPPROTO_IP, IP_RECVTTL, 1); /* IPv4, mapped too */
+		if (ep->family == TSC_AF_INET6) {
+			set_int(src->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+		}
+	}
+	r = setup_stamps(src, opts->stamp, opts->tx_stamps);
 	if (r == 0) {
 		r = bind_endpoint(src, ifindex);
 	}

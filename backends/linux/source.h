@@ -16,7 +16,15 @@ struct tsc_source {
 	struct tsc_grant grant;
 	struct linux_decode_ctx dctx;
 	struct hwstamp_saved hw; /* NIC config to restore on close */
+	uint8_t tx_stamps;       /* TX stamping on */
+	int8_t opt_id_cmsg;      /* SCM_TS_OPT_ID: 1 works, 0 refused, -1 untried */
+	uint32_t tx_count;       /* datagrams sent: the kernel's own ids */
 };
+
+/* Reads TX reports from fd's error queue, without blocking: up to max,
+ * or -errno. */
+int linux_errqueue_read(int fd, const struct linux_decode_ctx *dctx, struct tsc_tx_stamp *out,
+                        unsigned max);
 
 /* The endpoint as a sockaddr (scope set to ifindex for IPv6). */
 void linux_sockaddr(const struct tsc_endpoint *ep, unsigned ifindex, struct sockaddr_storage *ss,

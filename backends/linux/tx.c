@@ -128,22 +128,28 @@ int tsc_tx_send(struct tsc_tx *tx, uint8_t *const *bufs, const uint32_t *lens, u
 	return (int)sent;
 }
 
-int tsc_tx_stamps(struct tsc_tx *tx, struct tsc_tx_stamp *out, unsigned max)
+int linux_errqueue_read(int fd, const struct linux_decode_ctx *dctx, struct tsc_tx_stamp *out,
+                        unsigned max)
 {
 	unsigned n = 0;
 
 	while (n + 2 <= max) {
 		uint8_t ctl[256]; /* scm_timestamping + sock_extended_err */
 		struct msghdr h = {.msg_control = ctl, .msg_controllen = sizeof(ctl)};
-		if (recvmsg(tx->fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+		if (recvmsg(fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				break;
 			}
 			return n ? (int)n : -errno;
 		}
-		n += linux_errqueue_decode(&tx->dctx, ctl, h.msg_controllen, out + n);
+		n += linux_errqueue_decode(dctx, ctl, h.msg_controllen, out + n);
 	}
 	return (int)n;
+}
+
+int tsc_tx_stamps(struct tsc_tx *tx, struct tsc_tx_stamp *out, unsigned max)
+{
+	return linux_errqueue_read(tx->fd, &tx->dctx, out, max);
 }
 
 void tsc_tx_close(struct tsc_tx *tx)

@@ -1,0 +1,364 @@
+/* tscap ping TARGET: a STAMP session-sender (RFC 8762). Each probe's t1
+ * is its real TX stamp from the kernel (or NIC), t4 the reply's RX stamp,
+ * t2/t3 the reflector's; with a Follow-Up Telemetry TLV the reflector's
+ * real TX stamp replaces its estimate. Reports round trip without the
+ * reflector's dwell, one-way delays (clocks not known to be synchronised),
+ * jitter, loss, duplicates, reordering, where the time goes, and the same
+ * round trip from user-space clocks beside it. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "cmds.h"
+#include "json.h"
+#include "latency.h"
+#include "log.h"
+#include "nstime.h"
+#include "options.h"
+#include "ping_report.h"
+#include "stamp.h"
+
+static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
+static const char *const format_choices[] = {"ptp", "ntp", NULL};
+
+struct ping_opts {
+	double interval_ms, rate, duration, timeout;
+	unsigned long long count, size;
+	int stamp, format, json, quiet;
+	const char *csv;
+};
+
+struct pinger {
+	struct ping_opts o;
+	struct tsc_endpoint target, local;
+	struct tsc_addr to;
+	struct tsc_source *src;
+	struct tsc_rx *rx;
+	struct probe_rec *recs;
+	uint32_t *id_seq; /* TX stamp id -> probe */
+	uint32_t *order;  /* sequence numbers in arrival order */
+	size_t cap, sent, n_order, send_failed, foreign;
+	uint16_t ssid;
+	uint8_t buf[65536];
+	struct tsc_pkt pkts[64];
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static int grow(struct pinger *p)
+{
+	size_t cap = p->cap ? p->cap * 2 : 1024;
+	struct probe_rec *r = realloc(p->recs, cap * sizeof(*r));
+	uint32_t *ids = r ? realloc(p->id_seq, cap * sizeof(*ids)) : NULL;
+	uint32_t *ord = ids ? realloc(p->order, cap * sizeof(*ord)) : NULL;
+
+	if (r) {
+		p->recs = r;
+	}
+	if (ids) {
+		p->id_seq = ids;
+	}
+	if (!ord) {
+		tsc_err("out of memory");
+		return -1;
+	}
+	p->order = ord;
+	memset(p->recs + p->cap, 0, (cap - p->cap) * sizeof(*r));
+	p->cap = cap;
+	return 0;
+}
+
+static int send_probe(struct pinger *p)
+{
+	struct stamp_test t = {.seq = (uint32_t)p->sent,
+	                       .ts = tsc_now_realtime(),
+	                       .ee = stamp_ee_make(0, 0, 20000),
+	                       .ssid = p->ssid,
+	                       .ptp = p->o.format == 0};
+	size_t len = stamp_sender_build(p->buf, (size_t)p->o.size, &t, 1, 1);
+
+	if (p->sent == p->cap && grow(p) < 0) {
+		return -1;
+	}
+	struct probe_rec *r = &p->recs[p->sent];
+	r->t1_user = t.ts;
+	int64_t id = tsc_source_send(p->src, &p->to, NULL, p->buf, len, (uint32_t)p->sent);
+	if (id < 0) {
+		p->send_failed++;
+		if (id != -EAGAIN && id != -ENOBUFS && id != -ECONNREFUSED) {
+			tsc_err("ping: sending to %s: %s", p->target.text, strerror((int)-id));
+			return -1;
+		}
+	} else if ((uint64_t)id < p->cap) {
+		p->id_seq[id] = (uint32_t)p->sent;
+	}
+	p->sent++;
+	return 0;
+}
+
+static void take_tx_stamps(struct pinger *p)
+{
+	struct tsc_tx_stamp st[64];
+	int n;
+
+	while ((n = tsc_source_tx_stamps(p->src, st, 64)) > 0) {
+		for (int i = 0; i < n; i++) {
+			if (st[i].id >= p->sent) {
+				continue;
+			}
+			struct probe_rec *r = &p->recs[p->id_seq[st[i].id]];
+			if (st[i].clock == TSC_TX_SCHED) {
+				r->t1_sched = st[i].ns;
+			} else if (st[i].clock == TSC_TX_HW) {
+				r->t1 = st[i].ns, r->t1_hw = 1;
+			} else if (st[i].clock == TSC_TX_SW && !r->t1_hw) {
+				r->t1 = st[i].ns;
+			}
+		}
+		if (n < 64) {
+			break;
+		}
+	}
+}
+
+static void print_reply(const struct pinger *p, const struct probe_rec *r, uint32_t seq, size_t len)
+{
+	struct probe_figures f;
+
+	if (p->o.quiet || p->o.json) {
+		return;
+	}
+	probe_figures_of(r, &f);
+	printf("%zu bytes from %s: seq=%u rtt=%.3f ms fwd=%.3f ms back=%.3f ms ttl=%u%s\n", len,
+	       p->target.text, seq, (double)f.rtt / 1e6, (double)f.fwd / 1e6, (double)f.back / 1e6,
+	       r->ttl, r->got > 1 ? " (DUP)" : "");
+}
+
+static void take_reply(struct pinger *p, const struct tsc_pkt *pkt)
+{
+	struct stamp_reply rep;
+
+	if (stamp_reply_parse(pkt->data, pkt->caplen, tsc_now_realtime(), &rep) < 0 ||
+	    rep.ssid != p->ssid || rep.sender_seq >= p->sent) {
+		p->foreign++;
+		return;
+	}
+	struct probe_rec *r = &p->recs[rep.sender_seq];
+	if (!r->got++) {
+		r->t2 = rep.t2;
+		r->t3 = rep.t3;
+		r->ttl = rep.ttl;
+		r->peer_rx_kernel = rep.rx_kernel;
+		r->peer_rx_user = rep.rx_user;
+		r->t4_user = pkt->ns[TSC_USER];
+		r->t4_hw = (uint8_t)tsc_pkt_has(pkt, TSC_HW_RX);
+		r->t4 = r->t4_hw                      ? pkt->ns[TSC_HW_RX]
+		        : tsc_pkt_has(pkt, TSC_SW_RX) ? pkt->ns[TSC_SW_RX]
+		                                      : 0;
+		p->order[p->n_order++] = rep.sender_seq;
+	}
+	if (rep.follow_up.present && rep.follow_up.ns && rep.follow_up.seq < p->sent) {
+		p->recs[rep.follow_up.seq].t3_real = rep.follow_up.ns;
+	}
+	print_reply(p, r, rep.sender_seq, pkt->len);
+}
+
+static int receive(struct pinger *p, int64_t wait_ns)
+{
+	int fds[2] = {tsc_rx_wait_fd(p->rx), tsc_source_fd(p->src)};
+	int r = tsc_wait_fds(fds, fds[1] != fds[0] ? 2 : 1, wait_ns > 0 ? wait_ns : 0);
+
+	if (r < 0 && r != -EINTR) {
+		return r;
+	}
+	take_tx_stamps(p);
+	int n;
+	while ((n = tsc_rx_recv(p->rx, p->pkts, 64)) > 0) {
+		for (int i = 0; i < n; i++) {
+			take_reply(p, &p->pkts[i]);
+		}
+	}
+	return n < 0 ? n : 0;
+}
+
+static int64_t interval_ns(const struct ping_opts *o)
+{
+	return o->rate > 0 ? (int64_t)(1e9 / o->rate) : (int64_t)(o->interval_ms * 1e6);
+}
+
+static int run(struct pinger *p)
+{
+	int64_t step = interval_ns(&p->o), start = tsc_now_monotonic();
+	int64_t end = p->o.duration > 0 ? start + (int64_t)(p->o.duration * 1e9) : INT64_MAX;
+	int64_t next = start;
+
+	while (!stop_signal && (!p->o.count || p->sent < p->o.count)) {
+		int64_t now = tsc_now_monotonic();
+		if (now >= end) {
+			break;
+		}
+		if (now >= next) {
+			if (send_probe(p) < 0) {
+				return 2;
+			}
+			next += step;
+			continue;
+		}
+		if (receive(p, next - now) < 0) {
+			return 2;
+		}
+	}
+	/* Late replies and TX stamps, until all are in or the timeout. */
+	int64_t deadline = tsc_now_monotonic() + (int64_t)(p->o.timeout * 1e9);
+	while (!stop_signal && p->n_order < p->sent - p->send_failed) {
+		int64_t left = deadline - tsc_now_monotonic();
+		if (left <= 0 || receive(p, left < 20000000 ? left : 20000000) < 0) {
+			break;
+		}
+	}
+	receive(p, 20000000); /* the last follow-up and TX stamps */
+	return 0;
+}
+
+static int parse_target(struct pinger *p, const char *arg)
+{
+	char text[300], err[256];
+
+	if (!strstr(arg, "://")) { /* a bare host: STAMP's port */
+		snprintf(text, sizeof(text), strchr(arg, ':') ? "udp://[%s]:%d" : "udp://%s:%d",
+		         arg, STAMP_PORT);
+		arg = text;
+	}
+	if (tsc_endpoint_parse(arg, &p->target, err, sizeof(err)) < 0) {
+		tsc_err("%s", err);
+		return -1;
+	}
+	if (p->target.wildcard || p->target.multicast) {
+		tsc_err("ping: %s: name one host", p->target.text);
+		return -1;
+	}
+	p->to.family = p->target.family;
+	p->to.port = p->target.port;
+	memcpy(p->to.addr, p->target.addr, 16);
+	p->local = p->target;
+	p->local.wildcard = 1;
+	p->local.port = 0;
+	memset(p->local.addr, 0, sizeof(p->local.addr));
+	snprintf(p->local.text, sizeof(p->local.text), "%s",
+	         p->target.family == TSC_AF_INET ? "udp://0.0.0.0:0" : "udp://[::]:0");
+	return 0;
+}
+
+static int parse_args(struct pinger *p, int argc, char **argv)
+{
+	struct ping_opts *o = &p->o;
+	const struct opt_spec tab[] = {
+	    {"count", 'c', OPT_UINT, &o->count, 1, 1e9, NULL, "N",
+	     "send N probes (default 10, or no limit with --duration)"},
+	    {"interval", 'i', OPT_DOUBLE, &o->interval_ms, 0.001, 3.6e6, NULL, "MS",
+	     "time between probes (default 100)"},
+	    {"rate", 'r', OPT_DOUBLE, &o->rate, 0.001, 1e6, NULL, "PPS",
+	     "probes per second (instead of --interval)"},
+	    {"duration", 0, OPT_DOUBLE, &o->duration, 0.001, 1e9, NULL, "SEC",
+	     "stop sending after SEC seconds"},
+	    {"size", 's', OPT_UINT, &o->size, 84, 65507, NULL, "BYTES",
+	     "STAMP packet size, padded with an Extra Padding TLV (default 84)"},
+	    {"format", 0, OPT_CHOICE, &o->format, 0, 0, format_choices, "FMT",
+	     "timestamp format asked of the reflector: ptp (ns) or ntp"},
+	    {"timeout", 0, OPT_DOUBLE, &o->timeout, 0, 3600, NULL, "SEC",
+	     "wait this long for the last replies (default 1)"},
+	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "SRC",
+	     "auto (hardware where the NIC has it), hw, sw, none (user space)"},
+	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL, "print the summary as JSON"},
+	    {"csv", 0, OPT_STRING, &o->csv, 0, 0, NULL, "FILE",
+	     "write every probe's times to FILE"},
+	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no line per reply"},
+	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
+	    {0},
+	};
+	int first = opts_parse("ping", tab, argc, argv);
+
+	if (first == -2) {
+		opts_usage(stdout, "ping", "HOST | udp://HOST:PORT [options]", tab);
+		return 1;
+	}
+	if (first < 0) {
+		return -1;
+	}
+	if (first != argc - 1) {
+		tsc_err("ping: give exactly one target (a host, or udp://HOST:PORT)");
+		return -1;
+	}
+	if (o->size > 88 && o->size < 88 + 4) {
+		tsc_err("ping: --size %llu leaves no room for a padding TLV: use 84, 88, or 92 and "
+		        "up",
+		        o->size);
+		return -1;
+	}
+	return parse_target(p, argv[first]);
+}
+
+int cmd_ping(int argc, char **argv)
+{
+	struct pinger *p = calloc(1, sizeof(*p));
+	int rc = 1;
+
+	if (!p) {
+		tsc_err("out of memory");
+		return 1;
+	}
+	p->o = (struct ping_opts){.interval_ms = 100, .size = 84, .timeout = 1};
+	int a = parse_args(p, argc, argv);
+	if (a) {
+		free(p);
+		return a > 0 ? 0 : 1;
+	}
+	if (!p->o.count && p->o.duration <= 0) {
+		p->o.count = 10; /* like ping -c: a bounded run unless asked */
+	}
+	p->ssid = (uint16_t)(tsc_now_realtime() % 65535 + 1); /* nonzero (RFC 8972) */
+	struct tsc_source_opts so = {
+	    .stamp = (enum tsc_stamp_mode)p->o.stamp, .rcvbuf = 4 << 20, .tx_stamps = 1, .ttl = 1};
+	struct tsc_rx_opts ro = {.kind = TSC_RX_MSG, .batch = 64, .slot_len = 65535};
+	if (tsc_source_open(&p->local, &so, &p->src) < 0 || tsc_rx_open(p->src, &ro, &p->rx) < 0 ||
+	    grow(p) < 0) {
+		goto out;
+	}
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	if (!p->o.quiet && !p->o.json) {
+		printf("STAMP %s: %llu-byte probes every %.3f ms\n", p->target.text, p->o.size,
+		       (double)interval_ns(&p->o) / 1e6);
+	}
+	rc = run(p);
+	if (rc == 0) {
+		struct ping_result res = {.target = p->target.text,
+		                          .recs = p->recs,
+		                          .sent = p->sent,
+		                          .order = p->order,
+		                          .n_order = p->n_order,
+		                          .send_failed = p->send_failed,
+		                          .foreign = p->foreign,
+		                          .json = p->o.json,
+		                          .csv = p->o.csv};
+		rc = ping_report(&res);
+	}
+out:
+	tsc_rx_close(p->rx);
+	tsc_source_close(p->src);
+	free(p->recs);
+	free(p->id_seq);
+	free(p->order);
+	free(p);
+	return rc;
+}
