@@ -144,12 +144,14 @@ static void print_reply(const struct pinger *p, const struct probe_rec *r, uint3
 	       r->ttl, r->got > 1 ? " (DUP)" : "");
 }
 
+/* A reply of ours: the SSID we sent (RFC 8972), or 0 from a reflector
+ * that predates it (RFC 8762 has MBZ there). */
 static void take_reply(struct pinger *p, const struct tsc_pkt *pkt)
 {
 	struct stamp_reply rep;
 
 	if (stamp_reply_parse(pkt->data, pkt->caplen, tsc_now_realtime(), &rep) < 0 ||
-	    rep.ssid != p->ssid || rep.sender_seq >= p->sent) {
+	    (rep.ssid != p->ssid && rep.ssid != 0) || rep.sender_seq >= p->sent) {
 		p->foreign++;
 		return;
 	}

@@ -306,8 +306,11 @@ int cmd_reflect(int argc, char **argv)
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	if (!r->o.quiet) {
-		fprintf(stderr, "reflect: answering STAMP on %s (%s stamps; Ctrl-C to stop)\n",
-		        r->ep.text, tsc_source_grant(r->src)->hw_rx ? "hardware/kernel" : "kernel");
+		fprintf(stderr, "reflect: answering STAMP on %s (%s; Ctrl-C to stop)\n", r->ep.text,
+		        tsc_source_grant(r->src)->hw_rx
+		            ? "kernel stamps, hardware where the NIC stamps"
+		        : tsc_source_grant(r->src)->sw_rx ? "kernel stamps"
+		                                          : "user-space stamps");
 	}
 	rc = serve(r);
 	tsc_rx_stop(r->rx);
