@@ -6,6 +6,7 @@
 #ifndef TSCAP_BACKEND_H
 #define TSCAP_BACKEND_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "endpoint.h"
@@ -151,6 +152,8 @@ struct tsc_nic_info {
 	char flags[320];     /* the OS's own names for what is advertised */
 	char tx_types[96], rx_filters[320];
 	int config_err;   /* 0, or errno of reading the hardware config */
+	int hw_rx_on;     /* the NIC stamps received packets now: 1, 0, -1 unknown */
+	int hw_tx_on;     /* ... transmitted packets */
 	char config[96];  /* the hardware config as found */
 	int enable_err;   /* --enable: 0 done, errno; -1 not asked */
 	char enabled[96]; /* the config the driver took */
@@ -161,25 +164,29 @@ struct tsc_probe_opts {
 	struct tsc_addr peer; /* family 0: the interface's own loopback peer */
 	int enable;           /* try switching hardware stamping on (restored on close) */
 	uint16_t tcp_port;    /* peer's listening TCP port for ACK stamps; 0: none */
+	const volatile sig_atomic_t *stop; /* set by a signal: end the exchange early */
 };
 
 struct tsc_probe;
 
 int tsc_probe_open(const struct tsc_probe_opts *o, struct tsc_probe **out,
                    struct tsc_nic_info *info);
-/* Echo n probes to the peer (ICMP echo: any host answers), one every
- * interval_us. out[i] gets probe i's stamps: TSC_TX_SCHED / TX_SW / TX_HW
- * of the request, TSC_HW_RX / SW_RX / USER of the reply; stamp_set 0 when
- * unanswered. Returns the number answered, or -errno. */
-int tsc_probe_echo(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigned interval_us);
-/* n small TCP writes to the peer (an own listener on loopback): out[i]
- * gets TSC_TX_SCHED / TX_SW / TX_HW / TX_ACK. Returns writes acknowledged,
- * 0 when there is no TCP peer, or -errno. */
-int tsc_probe_tcp(struct tsc_probe *p, struct tsc_pkt *out, unsigned n);
+/* Echo up to n probes to the peer (ICMP echo: any host answers), one
+ * every interval_us; *sent says how many went (fewer when stopped, or
+ * when the peer stays silent). out[i] gets probe i's stamps: TSC_TX_SCHED
+ * / TX_SW / TX_HW of the request, TSC_HW_RX / SW_RX / USER of the reply.
+ * Returns the number answered, or -errno. */
+int tsc_probe_echo(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigned interval_us,
+                   unsigned *sent);
+/* Up to n small TCP writes to the peer (an own listener on loopback):
+ * out[i] gets TSC_TX_SCHED / TX_SW / TX_HW / TX_ACK; *writes says how many
+ * went out (0: no TCP peer to write to). Returns the writes acknowledged,
+ * or -errno. */
+int tsc_probe_tcp(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigned *writes);
 /* The interface's hardware clock against the system clock: 0, -ENODEV
  * without one, or -errno. */
 int tsc_probe_phc_offset(struct tsc_probe *p, struct tsc_phc_offset *out);
-/* "127.0.0.1", "10.0.0.2:5201": where probes went. */
+/* "127.0.0.1": where probes went. */
 const char *tsc_probe_peer(const struct tsc_probe *p);
 void tsc_probe_close(struct tsc_probe *p);
 

@@ -2,6 +2,7 @@
  * on the running kernel. The backend tries every cell for real; this file
  * only prints the result: a grid, the survey's own table shape in
  * Markdown, or JSON. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,6 +226,9 @@ int cmd_matrix(int argc, char **argv)
 		return 1;
 	}
 	tsc_os_describe(m.os, sizeof(m.os), hw, sizeof(hw));
+	/* A sending child that dies must not take tscap with it (SIGPIPE on
+	 * the pipe to it): the cell says what happened instead. */
+	signal(SIGPIPE, SIG_IGN);
 	for (unsigned r = 0; r < m.n_rows; r++) {
 		for (unsigned c = 0; c < m.n_cols; c++) {
 			tsc_matrix_check(r, c, cell(&m, r, c));

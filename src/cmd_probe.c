@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "backend.h"
@@ -145,9 +146,13 @@ static void measure_kinds(struct report *r, const struct tsc_pkt *echo, const st
 				v[x->got++] = p[j].ns[k->clock];
 			}
 		}
-		x->granularity = v ? tsc_granularity_ns(v, x->got) : 0;
+		x->granularity =
+		    v && x->got >= TSC_GRANULARITY_MIN_STAMPS ? tsc_granularity_ns(v, x->got) : 0;
 		int adv = k->cap < 0 ? -1 : (r->info.advertised & (unsigned)k->cap) != 0;
-		x->verdict = tsc_verdict_of(adv, x->got, x->of);
+		int on = k->clock == TSC_HW_RX   ? r->info.hw_rx_on
+		         : k->clock == TSC_TX_HW ? r->info.hw_tx_on
+		                                 : -1;
+		x->verdict = tsc_verdict_of(adv, x->got, x->of, on);
 	}
 	free(v);
 }
@@ -205,6 +210,16 @@ static void print_interface(const struct tsc_nic_info *in)
 	}
 }
 
+static const struct kind_result *result_of(const struct report *r, enum tsc_clock c)
+{
+	for (unsigned i = 0; i < N_KINDS; i++) {
+		if (kinds[i].clock == c) {
+			return &r->k[i];
+		}
+	}
+	return &r->k[0];
+}
+
 static void print_text(const struct report *r)
 {
 	print_interface(&r->info);
@@ -213,15 +228,23 @@ static void print_text(const struct report *r)
 	if (r->writes) {
 		printf("; %u TCP writes: %u acknowledged", r->writes, r->acked);
 	}
-	printf("\n\n%-14s %-4s %-16s %-12s %s\n", "stamp", "dir", "arrived", "granularity",
+	printf("\n");
+	if (!r->answered && !result_of(r, TSC_TX_SCHED)->got) {
+		printf(
+		    "no probe left through %s (no route or neighbour for %s there?): the verdicts "
+		    "below say nothing about the driver\n",
+		    r->info.ifname, r->peer);
+	}
+	printf("\n%-14s %-4s %-18s %-12s %s\n", "stamp", "dir", "arrived", "granularity",
 	       "verdict");
 	for (unsigned i = 0; i < N_KINDS; i++) {
 		const struct kind_result *x = &r->k[i];
 		char got[32], gran[24];
 		snprintf(got, sizeof(got), "%u/%u %3.0f%%", x->got, x->of,
 		         x->of ? 100.0 * x->got / x->of : 0.0);
-		snprintf(gran, sizeof(gran), x->got ? "%" PRId64 " ns" : "-", x->granularity);
-		printf("%-14s %-4s %-16s %-12s %s\n", kinds[i].name, kinds[i].dir, got, gran,
+		snprintf(gran, sizeof(gran), x->granularity ? "%" PRId64 " ns" : "-",
+		         x->granularity);
+		printf("%-14s %-4s %-18s %-12s %s\n", kinds[i].name, kinds[i].dir, got, gran,
 		       tsc_verdict_text(x->verdict));
 	}
 	printf("\nspread, us              n       min    median       p99       max\n");
@@ -291,8 +314,12 @@ static void print_json(const struct report *r)
 		printf(", \"advertised\": %s", k->cap < 0                              ? "null"
 		                               : r->info.advertised & (unsigned)k->cap ? "true"
 		                                                                       : "false");
-		printf(", \"delivered\": %u, \"of\": %u, \"granularity_ns\": %" PRId64, x->got,
-		       x->of, x->granularity);
+		printf(", \"delivered\": %u, \"of\": %u, \"granularity_ns\": ", x->got, x->of);
+		if (x->granularity) {
+			printf("%" PRId64, x->granularity);
+		} else {
+			printf("null");
+		}
 		json_kv_str(stdout, 0, "verdict", tsc_verdict_text(x->verdict));
 		printf("}");
 	}
@@ -321,6 +348,16 @@ static void print_json(const struct report *r)
 	printf("}\n");
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* TCP writes wait for their ACK one by one: a few hundred tell enough. */
+#define TCP_WRITES_MAX 200
+
 int cmd_probe(int argc, char **argv)
 {
 	struct probe_opts o = {.count = 100, .interval_ms = 10};
@@ -332,14 +369,19 @@ int cmd_probe(int argc, char **argv)
 	if (a) {
 		return a > 0 ? 0 : 1;
 	}
+	po.stop = &stop_signal;
+	/* a stop must still put the NIC's config back: end the run, not tscap */
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
 	if (tsc_probe_open(&po, &p, &r.info) < 0) {
 		return 1;
 	}
-	r.probes = (unsigned)o.count;
-	struct tsc_pkt *echo = calloc(r.probes, sizeof(*echo));
-	struct tsc_pkt *tcp = calloc(r.probes, sizeof(*tcp));
-	int n = echo && tcp ? tsc_probe_echo(p, echo, r.probes, (unsigned)(o.interval_ms * 1e3))
-	                    : -ENOMEM;
+	unsigned count = (unsigned)o.count;
+	struct tsc_pkt *echo = calloc(count, sizeof(*echo));
+	struct tsc_pkt *tcp = calloc(count, sizeof(*tcp));
+	int n = echo && tcp
+	            ? tsc_probe_echo(p, echo, count, (unsigned)(o.interval_ms * 1e3), &r.probes)
+	            : -ENOMEM;
 	if (n < 0) {
 		free(echo), free(tcp);
 		tsc_probe_close(p);
@@ -347,8 +389,9 @@ int cmd_probe(int argc, char **argv)
 	}
 	r.answered = (unsigned)n;
 	r.peer = tsc_probe_peer(p);
-	int t = tsc_probe_tcp(p, tcp, r.probes);
-	r.writes = t > 0 || (t == 0 && (po.tcp_port || !strcmp(po.ifname, "lo"))) ? r.probes : 0;
+	int t = stop_signal ? 0
+	                    : tsc_probe_tcp(p, tcp, count < TCP_WRITES_MAX ? count : TCP_WRITES_MAX,
+	                                    &r.writes);
 	r.acked = t > 0 ? (unsigned)t : 0;
 	r.phc_err = tsc_probe_phc_offset(p, &r.phc);
 	measure_kinds(&r, echo, tcp);

@@ -24,7 +24,7 @@ int64_t tsc_granularity_ns(const int64_t *ns, size_t n)
 	return g ? g : 1000000000;
 }
 
-enum tsc_verdict tsc_verdict_of(int advertised, unsigned got, unsigned tried)
+enum tsc_verdict tsc_verdict_of(int advertised, unsigned got, unsigned tried, int enabled)
 {
 	if (tried == 0) {
 		return TSC_V_NOT_TRIED;
@@ -33,7 +33,9 @@ enum tsc_verdict tsc_verdict_of(int advertised, unsigned got, unsigned tried)
 		return got ? TSC_V_STACK_DELIVERED : TSC_V_STACK_NOT_DELIVERED;
 	}
 	if (advertised) {
-		return got ? TSC_V_DELIVERED : TSC_V_NOT_DELIVERED;
+		return got            ? TSC_V_DELIVERED
+		       : enabled == 0 ? TSC_V_NOT_ENABLED
+		                      : TSC_V_NOT_DELIVERED;
 	}
 	return got ? TSC_V_UNADVERTISED : TSC_V_NOT_ADVERTISED;
 }
@@ -48,6 +50,7 @@ const char *tsc_verdict_text(enum tsc_verdict v)
 	    [TSC_V_STACK_DELIVERED] = "delivered (kernel stack)",
 	    [TSC_V_STACK_NOT_DELIVERED] = "not delivered (kernel stack)",
 	    [TSC_V_NOT_TRIED] = "not tried",
+	    [TSC_V_NOT_ENABLED] = "advertised, not switched on (try --enable)",
 	};
 	return text[v];
 }

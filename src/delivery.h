@@ -20,11 +20,16 @@ enum tsc_verdict {
 	TSC_V_STACK_DELIVERED,     /* a stamp of the kernel stack, not the driver: arrived */
 	TSC_V_STACK_NOT_DELIVERED, /* ... did not arrive */
 	TSC_V_NOT_TRIED,           /* nothing was sent that could carry it */
+	TSC_V_NOT_ENABLED,         /* advertised, not arrived, the NIC is not set to stamp */
 };
 
 /* advertised: 1 / 0, or -1 for a stamp the stack makes whatever the
- * driver (TX sched, TX ack); got of tried packets carried it. */
-enum tsc_verdict tsc_verdict_of(int advertised, unsigned got, unsigned tried);
+ * driver (TX sched, TX ack); got of tried packets carried it; enabled:
+ * the NIC is set to make it (0 no, 1 yes, -1 unknown). */
+enum tsc_verdict tsc_verdict_of(int advertised, unsigned got, unsigned tried, int enabled);
+
+/* Below this many stamps a granularity means little: not reported. */
+#define TSC_GRANULARITY_MIN_STAMPS 20
 /* "delivered", "advertised but not delivered", ... */
 const char *tsc_verdict_text(enum tsc_verdict v);
 

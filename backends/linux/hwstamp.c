@@ -70,14 +70,23 @@ int hwstamp_enable(int fd, const char *ifname, int tx, struct hwstamp_saved *sav
 		        ifname, strerror(-r));
 		return r;
 	}
-	if (now.rx_filter == HWTSTAMP_FILTER_ALL && (!tx || now.tx_type == HWTSTAMP_TX_ON)) {
+	/* any TX type but OFF stamps (ptp4l's one-step modes too): keep it */
+	int tx_on = now.tx_type != HWTSTAMP_TX_OFF;
+	if (now.rx_filter == HWTSTAMP_FILTER_ALL && (!tx || tx_on)) {
 		return 0;
 	}
 	struct hwtstamp_config want = {.flags = now.flags,
-	                               .tx_type = tx ? HWTSTAMP_TX_ON : now.tx_type,
+	                               .tx_type = tx && !tx_on ? HWTSTAMP_TX_ON : now.tx_type,
 	                               .rx_filter = HWTSTAMP_FILTER_ALL};
 	ifreq_for(&ifr, ifname, &want);
-	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
+	r = ioctl(fd, SIOCSHWTSTAMP, &ifr);
+	if (r < 0 && errno == ERANGE && tx) {
+		/* a NIC that stamps only PTP on receive: TX on, RX as it was */
+		want.rx_filter = now.rx_filter;
+		ifreq_for(&ifr, ifname, &want);
+		r = ioctl(fd, SIOCSHWTSTAMP, &ifr);
+	}
+	if (r < 0) {
 		int e = errno;
 		tsc_err("%s: cannot switch on hardware timestamping (SIOCSHWTSTAMP): %s%s", ifname,
 		        strerror(e), e == EPERM ? " (needs CAP_NET_ADMIN)" : "");
@@ -89,7 +98,7 @@ int hwstamp_enable(int fd, const char *ifname, int tx, struct hwstamp_saved *sav
 	saved->set_tx = want.tx_type; /* the driver may widen what we asked */
 	saved->set_filter = want.rx_filter;
 	saved->changed = 1;
-	if (want.rx_filter != HWTSTAMP_FILTER_ALL) {
+	if (want.rx_filter != HWTSTAMP_FILTER_ALL && want.rx_filter != now.rx_filter) {
 		tsc_note("%s: the driver stamps a subset of packets (rx_filter %d), not all",
 		         ifname, want.rx_filter);
 	}
@@ -122,6 +131,9 @@ void hwstamp_restore(int fd, struct hwstamp_saved *saved)
 		        strerror(errno));
 	}
 }
+
+_Static_assert(sizeof(struct ethtool_ts_info) == LNX_TS_INFO_SIZE, "tsinfo.c's layout");
+_Static_assert(sizeof(struct hwtstamp_config) == LNX_HWTSTAMP_CONFIG_SIZE, "tsinfo.c's layout");
 
 /* A dynamic POSIX clock id for an open /dev/ptpN (linux/posix-timers). */
 #define FD_TO_CLOCKID(fd) ((clockid_t)((((unsigned int)~(fd)) << 3) | 3))

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -566,14 +568,25 @@ static void run_forked(struct cell_run *cr)
 	int up[2], down[2];
 	struct child_report rep;
 
-	if (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0) {
+	if (pipe2(up, O_CLOEXEC) < 0) {
 		cell_set(cr->cell, TSC_CELL_REFUSED, "pipe: %s", strerror(errno));
+		return;
+	}
+	if (pipe2(down, O_CLOEXEC) < 0) {
+		cell_set(cr->cell, TSC_CELL_REFUSED, "pipe: %s", strerror(errno));
+		close(up[0]);
+		close(up[1]);
 		return;
 	}
 	fflush(NULL);
 	cr->child = fork();
 	if (cr->child == 0) {
+		/* Only the parent's ends kept open: if it dies, the child reads
+		 * EOF; and the kernel ends the child with it in any case. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(cr->r);
+		close(up[0]);
+		close(down[1]);
 		child_main(cr, up[1], down[0]);
 	}
 	close(up[1]);

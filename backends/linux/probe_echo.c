@@ -18,7 +18,7 @@
 #include "nstime.h"
 #include "probe_private.h"
 
-enum { ECHO_LEN = 64, ECHO_WAIT_MS = 1000 };
+enum { ECHO_LEN = 64, ECHO_WAIT_MS = 1000, GIVE_UP_AFTER = 5 /* unanswered in a row */ };
 
 struct echo_sock {
 	int fd;
@@ -170,7 +170,8 @@ static void await_reply(const struct tsc_probe *p, const struct echo_sock *e, st
 	}
 }
 
-int tsc_probe_echo(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigned interval_us)
+int tsc_probe_echo(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigned interval_us,
+                   unsigned *sent)
 {
 	struct echo_sock e;
 	unsigned answered = 0;
@@ -180,11 +181,13 @@ int tsc_probe_echo(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigne
 		n = 65536; /* sequence numbers are 16 bits */
 	}
 	memset(out, 0, n * sizeof(*out));
+	*sent = 0;
 	if ((r = open_echo(p, &e)) < 0) {
 		return r;
 	}
 	int64_t start = tsc_now_monotonic();
-	for (unsigned i = 0; i < n; i++) {
+	unsigned silent = 0;
+	for (unsigned i = 0; i < n && !probe_stopped(p); i++) {
 		int64_t due = start + (int64_t)i * interval_us * 1000;
 		while (tsc_now_monotonic() < due) {
 			usleep(50);
@@ -193,11 +196,22 @@ int tsc_probe_echo(struct tsc_probe *p, struct tsc_pkt *out, unsigned n, unsigne
 			tsc_err("probe: sending to %s: %s", p->peer_text, strerror(-r));
 			break;
 		}
+		(*sent)++;
+		unsigned before = answered;
 		await_reply(p, &e, out, n, i, tsc_now_monotonic() + ECHO_WAIT_MS * 1000000LL,
 		            &answered);
+		silent = answered > before ? 0 : silent + 1;
+		if (silent == GIVE_UP_AFTER) {
+			tsc_err("probe: %u echoes in a row unanswered by %s: giving up", silent,
+			        p->peer_text);
+			break;
+		}
 	}
-	usleep(20000); /* late TX reports (hardware ones come from the driver) */
-	probe_drain_errqueue(p, e.fd, out, n, 1);
+	/* Late TX reports (a NIC's come from its driver): up to 200 ms. */
+	struct pollfd pf = {.fd = e.fd, .events = 0};
+	while (poll(&pf, 1, 200) > 0 && (pf.revents & POLLERR)) {
+		probe_drain_errqueue(p, e.fd, out, n, 1);
+	}
 	close(e.fd);
 	return r < 0 && !answered ? r : (int)answered;
 }

@@ -60,15 +60,20 @@ static void read_info(struct tsc_probe *p, struct tsc_nic_info *info)
 		linux_tx_type_names(t.tx_types, info->tx_types, sizeof(info->tx_types));
 		linux_rx_filter_names(t.rx_filters, info->rx_filters, sizeof(info->rx_filters));
 	}
+	info->hw_rx_on = info->hw_tx_on = -1;
 	if ((r = hwstamp_config(p->ctl_fd, p->ifname, &c)) < 0) {
 		info->config_err = -r;
 	} else {
 		config_text(&c, info->config, sizeof(info->config));
+		info->hw_rx_on = c.rx_filter != HWTSTAMP_FILTER_NONE;
+		info->hw_tx_on = c.tx_type != HWTSTAMP_TX_OFF;
 	}
 	if (p->o.enable) {
 		info->enable_err = -hwstamp_enable(p->ctl_fd, p->ifname, 1, &p->hw);
 		if (!info->enable_err && hwstamp_config(p->ctl_fd, p->ifname, &c) == 0) {
 			config_text(&c, info->enabled, sizeof(info->enabled));
+			info->hw_rx_on = c.rx_filter != HWTSTAMP_FILTER_NONE;
+			info->hw_tx_on = c.tx_type != HWTSTAMP_TX_OFF;
 		}
 	}
 }
@@ -132,6 +137,9 @@ int tsc_probe_open(const struct tsc_probe_opts *o, struct tsc_probe **out,
 	}
 	p->dctx = (struct linux_decode_ctx){.abi = &cmsg_abi_native, .hw_base = TSC_BASE_PHC_UTC};
 	p->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (p->ctl_fd < 0) {
+		tsc_err("probe: socket: %s", strerror(errno));
+	}
 	if (p->ctl_fd < 0 || (r = set_peer(p)) < 0) {
 		r = p->ctl_fd < 0 ? -errno : r;
 		tsc_probe_close(p);
@@ -165,7 +173,9 @@ int probe_stamping(int fd, int tx_ack)
 	            SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_TX_SOFTWARE |
 	            SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_SOFTWARE |
 	            SOF_TIMESTAMPING_RAW_HARDWARE | SOF_TIMESTAMPING_OPT_ID |
-	            SOF_TIMESTAMPING_OPT_TSONLY | (tx_ack ? SOF_TIMESTAMPING_TX_ACK : 0);
+	            SOF_TIMESTAMPING_OPT_TSONLY | (tx_ack ? SOF_TIMESTAMPING_TX_ACK : 0) |
+	            /* software TX stamps too when the NIC stamps in hardware */
+	            SOF_TIMESTAMPING_OPT_TX_SWHW;
 
 	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) < 0 ? -errno : 0;
 }

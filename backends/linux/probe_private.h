@@ -28,6 +28,12 @@ struct tsc_probe {
  * the NIC can give, reports numbered by OPT_ID. 0 or -errno. */
 int probe_stamping(int fd, int tx_ack);
 
+/* The user asked to stop (SIGINT, SIGTERM). */
+static inline int probe_stopped(const struct tsc_probe *p)
+{
+	return p->o.stop && *p->o.stop;
+}
+
 /* The probe's sockets go out through the probed interface only. */
 int probe_bind_device(const struct tsc_probe *p, int fd);
 

@@ -23,13 +23,17 @@ static void test_granularity(void)
 
 static void test_verdicts(void)
 {
-	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 10, 10)), "delivered");
-	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 0, 10)), "advertised but not delivered");
-	CHECK_STR(tsc_verdict_text(tsc_verdict_of(0, 0, 10)), "not advertised");
-	CHECK_STR(tsc_verdict_text(tsc_verdict_of(0, 3, 10)), "delivered though not advertised");
-	CHECK_STR(tsc_verdict_text(tsc_verdict_of(-1, 10, 10)), "delivered (kernel stack)");
-	CHECK_STR(tsc_verdict_text(tsc_verdict_of(-1, 0, 10)), "not delivered (kernel stack)");
-	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 0, 0)), "not tried");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 10, 10, -1)), "delivered");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 0, 10, -1)), "advertised but not delivered");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(0, 0, 10, -1)), "not advertised");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(0, 3, 10, -1)),
+	          "delivered though not advertised");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(-1, 10, 10, -1)), "delivered (kernel stack)");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(-1, 0, 10, -1)), "not delivered (kernel stack)");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 0, 0, -1)), "not tried");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 0, 10, 0)),
+	          "advertised, not switched on (try --enable)");
+	CHECK_STR(tsc_verdict_text(tsc_verdict_of(1, 0, 10, 1)), "advertised but not delivered");
 }
 
 int main(void)
