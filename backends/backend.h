@@ -45,6 +45,8 @@ int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts 
                     struct tsc_source **out);
 void tsc_source_close(struct tsc_source *src);
 int tsc_source_fd(const struct tsc_source *src);
+/* The local port the source is bound to (the kernel's choice for 0). */
+uint16_t tsc_source_local_port(const struct tsc_source *src);
 const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
 /* Every datagram the kernel dropped for this socket so far, read from the
  * OS's own socket table (so drops after the last packet count too);

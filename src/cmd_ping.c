@@ -21,6 +21,7 @@
 #include "nstime.h"
 #include "options.h"
 #include "ping_report.h"
+#include "sink_pcapng.h"
 #include "stamp.h"
 
 static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
@@ -30,7 +31,7 @@ struct ping_opts {
 	double interval_ms, rate, duration, timeout;
 	unsigned long long count, size;
 	int stamp, format, json, quiet;
-	const char *csv;
+	const char *csv, *write;
 };
 
 struct pinger {
@@ -40,8 +41,9 @@ struct pinger {
 	struct tsc_source *src;
 	struct tsc_rx *rx;
 	struct probe_rec *recs;
-	uint32_t *id_seq; /* TX stamp id -> probe */
-	uint32_t *order;  /* sequence numbers in arrival order */
+	uint32_t *id_seq;        /* TX stamp id -> probe */
+	uint32_t *order;         /* sequence numbers in arrival order */
+	struct tsc_pkt *replies; /* -w: each probe's first reply, data copied */
 	size_t cap, sent, n_order, send_failed, foreign;
 	uint16_t ssid;
 	uint8_t buf[65536];
@@ -68,11 +70,16 @@ static int grow(struct pinger *p)
 	if (ids) {
 		p->id_seq = ids;
 	}
-	if (!ord) {
+	struct tsc_pkt *rep = ord && p->o.write ? realloc(p->replies, cap * sizeof(*rep)) : NULL;
+	if (!ord || (p->o.write && !rep)) {
 		tsc_err("out of memory");
 		return -1;
 	}
 	p->order = ord;
+	if (rep) {
+		p->replies = rep;
+		memset(p->replies + p->cap, 0, (cap - p->cap) * sizeof(*rep));
+	}
 	memset(p->recs + p->cap, 0, (cap - p->cap) * sizeof(*r));
 	p->cap = cap;
 	return 0;
@@ -144,6 +151,19 @@ static void print_reply(const struct pinger *p, const struct probe_rec *r, uint3
 	       r->ttl, r->got > 1 ? " (DUP)" : "");
 }
 
+/* -w: the reply as received, its bytes copied (the rx path reuses its
+ * buffers). */
+static void keep_reply(struct tsc_pkt *keep, const struct tsc_pkt *pkt)
+{
+	uint8_t *copy = malloc(pkt->caplen ? pkt->caplen : 1);
+
+	if (copy) {
+		memcpy(copy, pkt->data, pkt->caplen);
+		*keep = *pkt;
+		keep->data = copy;
+	}
+}
+
 /* A reply of ours: the SSID we sent (RFC 8972), or 0 from a reflector
  * that predates it (RFC 8762 has MBZ there). */
 static void take_reply(struct pinger *p, const struct tsc_pkt *pkt)
@@ -168,6 +188,9 @@ static void take_reply(struct pinger *p, const struct tsc_pkt *pkt)
 		        : tsc_pkt_has(pkt, TSC_SW_RX) ? pkt->ns[TSC_SW_RX]
 		                                      : 0;
 		p->order[p->n_order++] = rep.sender_seq;
+		if (p->replies) {
+			keep_reply(&p->replies[rep.sender_seq], pkt);
+		}
 	}
 	if (rep.follow_up.present && rep.follow_up.ns && rep.follow_up.seq < p->sent) {
 		p->recs[rep.follow_up.seq].t3_real = rep.follow_up.ns;
@@ -232,6 +255,49 @@ static int run(struct pinger *p)
 	return 0;
 }
 
+/* -w: each probe as sent (rebuilt: its bytes follow from seq, t1 and the
+ * SSID) with its TX stamps and the sender's clock as the peer stamp,
+ * then its reply with its RX stamps, in one pcapng interface. */
+static int write_probes(struct pinger *p)
+{
+	struct pcapng_sink sink;
+	struct pcapng_sink_if ifs[1] = {{"ping", "tscap ping: STAMP probes and replies"}};
+	int r = 0;
+
+	if (pcapng_sink_open(&sink, p->o.write, 65535, ifs, 1) < 0) {
+		return -1;
+	}
+	for (size_t i = 0; r == 0 && i < p->sent; i++) {
+		const struct probe_rec *rec = &p->recs[i];
+		const struct tsc_pkt *rep = &p->replies[i];
+		struct stamp_test t = {.seq = (uint32_t)i,
+		                       .ts = rec->t1_user,
+		                       .ee = stamp_ee_make(0, 0, 20000),
+		                       .ssid = p->ssid,
+		                       .ptp = p->o.format == 0};
+		struct tsc_pkt q = {.data = p->buf};
+		q.caplen = q.len =
+		    (uint32_t)stamp_sender_build(p->buf, (size_t)p->o.size, &t, 1, 1);
+		q.src = rep->data ? rep->dst : (struct tsc_addr){.family = p->to.family};
+		q.src.port = tsc_source_local_port(p->src);
+		q.dst = p->to;
+		tsc_pkt_stamp(&q, TSC_PEER, rec->t1_user, TSC_BASE_REALTIME);
+		if (rec->t1_sched) {
+			tsc_pkt_stamp(&q, TSC_TX_SCHED, rec->t1_sched, TSC_BASE_REALTIME);
+		}
+		if (rec->t1) {
+			tsc_pkt_stamp(&q, rec->t1_hw ? TSC_TX_HW : TSC_TX_SW, rec->t1,
+			              rec->t1_hw ? TSC_BASE_PHC_UTC : TSC_BASE_REALTIME);
+		}
+		r = pcapng_sink_pkt(&sink, &q, 0);
+		if (r == 0 && rep->data) {
+			r = pcapng_sink_pkt(&sink, rep, 0);
+		}
+	}
+	int c = pcapng_sink_close(&sink, NULL, 0);
+	return r < 0 || c < 0 ? -1 : 0;
+}
+
 static int parse_target(struct pinger *p, const char *arg)
 {
 	char text[300], err[256];
@@ -284,6 +350,8 @@ static int parse_args(struct pinger *p, int argc, char **argv)
 	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL, "print the summary as JSON"},
 	    {"csv", 0, OPT_STRING, &o->csv, 0, 0, NULL, "FILE",
 	     "write every probe's times to FILE"},
+	    {"write", 'w', OPT_STRING, &o->write, 0, 0, NULL, "FILE",
+	     "write the probes and replies to FILE (pcapng, every stamp)"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no line per reply"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {0},
@@ -354,6 +422,9 @@ int cmd_ping(int argc, char **argv)
 		                          .json = p->o.json,
 		                          .csv = p->o.csv};
 		rc = ping_report(&res);
+		if (p->o.write && write_probes(p) < 0 && rc == 0) {
+			rc = 1;
+		}
 	}
 out:
 	tsc_rx_close(p->rx);
@@ -361,6 +432,10 @@ out:
 	free(p->recs);
 	free(p->id_seq);
 	free(p->order);
+	for (size_t i = 0; p->replies && i < p->sent; i++) {
+		free((void *)p->replies[i].data);
+	}
+	free(p->replies);
 	free(p);
 	return rc;
 }

@@ -260,6 +260,10 @@ static int bind_endpoint(struct tsc_source *src, unsigned ifindex)
 
 	linux_sockaddr(ep, ifindex, &ss, &len);
 	if (bind(src->fd, (struct sockaddr *)&ss, len) == 0) {
+		/* port 0: the kernel chose one; packets must show it */
+		if (ep->port == 0 && getsockname(src->fd, (struct sockaddr *)&ss, &len) == 0) {
+			src->bound.port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		}
 		return 0;
 	}
 	int e = errno;
@@ -409,6 +413,11 @@ void tsc_source_close(struct tsc_source *src)
 int tsc_source_fd(const struct tsc_source *src)
 {
 	return src->fd;
+}
+
+uint16_t tsc_source_local_port(const struct tsc_source *src)
+{
+	return src->bound.port;
 }
 
 const struct tsc_grant *tsc_source_grant(const struct tsc_source *src)

@@ -9,6 +9,7 @@ written here from RFC 8762 (base packets, no TLVs, struct only):
 3. tscap reflect under a flood from tscap send keeps answering ping, and
    counts short packets (too small for STAMP) instead of answering them."""
 import json
+import os
 import re
 import socket
 import struct
@@ -16,7 +17,10 @@ import subprocess
 import threading
 import time
 
-from tsctest import TSCAP, check, done, free_port
+from tsctest import TSCAP, check, done, free_port, need, tmpdir
+
+need("tshark")
+tmp = tmpdir()
 
 NTP_UNIX = 2208988800
 
@@ -139,8 +143,16 @@ def minimal_reflector(n):
 for fmt in ("ptp", "ntp"):
     th = threading.Thread(target=minimal_reflector, args=(20,))
     th.start()
+    pcap = os.path.join(tmp, f"ping-{fmt}.pcapng")
     p = subprocess.run([TSCAP, "ping", f"udp://127.0.0.1:{rport}", "-c", "20", "-i", "2",
-                        "--format", fmt, "--json"], capture_output=True, text=True, timeout=30)
+                        "--format", fmt, "--json", "-w", pcap], capture_output=True, text=True,
+                       timeout=30)
+    # -w: probes and replies, read back by tshark (ports both ways)
+    ts = subprocess.run(["tshark", "-r", pcap, "-T", "fields", "-e", "udp.dstport"],
+                        capture_output=True, text=True, timeout=60)
+    ports = ts.stdout.split()
+    check(ts.returncode == 0 and len(ports) == 40 and ports.count(str(rport)) == 20,
+          f"{fmt}: -w file holds 20 probes and 20 replies for tshark: {ports[:4]} {ts.stderr}")
     th.join()
     check(p.returncode == 0, f"ping ({fmt}) against a plain reflector exits 0: {p.stderr}")
     if p.returncode == 0:
