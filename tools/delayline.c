@@ -397,5 +397,12 @@ int main(int argc, char **argv)
 		       e->n ? (long long)e->v[e->n - 1] : 0);
 	}
 	printf(", \"still_held\": %u}\n", held_n);
+	fflush(stdout); /* before anything at exit can cut the process short */
+	while (held_n) {
+		free(heap_pop().data);
+	}
+	free(errs[0].v);
+	free(errs[1].v);
+	free(buf);
 	return 0;
 }

@@ -48,8 +48,10 @@ def run_case(delay_us, loss_pct, count, rate):
     dl.terminate()
     out, err = dl.communicate(timeout=30)
     check(p.returncode == 0, f"ping exits 0: {p.stderr}")
+    lines = out.strip().splitlines()
+    check(bool(lines), f"the delay line reported on exit: {err}")
     return (json.loads(p.stdout) if p.returncode == 0 else None,
-            json.loads(out.strip().splitlines()[-1]))
+            json.loads(lines[-1]) if lines else None)
 
 
 refl = None
@@ -60,7 +62,7 @@ try:
     for delay_us, loss_pct, count, rate in ((1000, 2, 10000, 2000), (5000, 0, 2000, 1000)):
         r, dl = run_case(delay_us, loss_pct, count, rate)
         where = f"D={delay_us} us, loss {loss_pct}%"
-        if not r:
+        if not r or not dl:
             continue
         d_ns = delay_us * 1000
         err = dl["forward"]["release_error_ns"]
