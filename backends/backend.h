@@ -18,6 +18,9 @@ enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW, TSC_STAMP_
 /* The order is --rx's choices. AUTO: io_uring where the kernel has
  * multishot recvmsg, recvmmsg otherwise. */
 enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG };
+/* Their names, in that order, NULL-ended: the options' choices. */
+extern const char *const tsc_stamp_mode_names[];
+extern const char *const tsc_rx_kind_names[];
 
 struct tsc_source_opts {
 	enum tsc_stamp_mode stamp;

@@ -39,3 +39,6 @@ void tsc_rx_stop(struct tsc_rx *rx)
 		rx->ops->stop(rx);
 	}
 }
+
+const char *const tsc_stamp_mode_names[] = {"auto", "hw", "sw", "none", NULL};
+const char *const tsc_rx_kind_names[] = {"auto", "uring", "mmsg", "msg", NULL};

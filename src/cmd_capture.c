@@ -16,6 +16,7 @@
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
+#include "stop.h"
 #include "sink_pcapng.h"
 #include "stats.h"
 
@@ -24,9 +25,6 @@
 #define POLL_MS       100       /* bounds how long a packet may sit unwritten */
 #define DRAIN_NS      250000000 /* after a stop: at most this long to read what is queued */
 #define ROUND_BATCHES 16        /* receive calls per endpoint per poll round */
-
-static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
-static const char *const rx_choices[] = {"auto", "uring", "mmsg", "msg", NULL};
 
 struct capture_opts {
 	const char *out;
@@ -66,22 +64,10 @@ struct capture {
 	int failed; /* a write or receive error stopped the capture */
 };
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 static void catch_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_stop_signal};
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL); /* a closed terminal still restores the NIC */
-	signal(SIGPIPE, SIG_IGN);     /* a reader that goes away is EPIPE */
+	tsc_stop_on_signals();
+	signal(SIGPIPE, SIG_IGN); /* a reader that goes away is EPIPE */
 }
 
 static int parse_args(struct capture *c, int argc, char **argv)
@@ -95,9 +81,9 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "stop after SEC seconds"},
 	    {"snaplen", 's', OPT_UINT, &o->snaplen, 1, 262144, NULL, "N",
 	     "bytes of each frame to keep (default 262144)"},
-	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "auto|hw|sw|none",
+	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, tsc_stamp_mode_names, "auto|hw|sw|none",
 	     "stamp source (default auto; none: user space only)"},
-	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "auto|uring|mmsg|msg",
+	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, tsc_rx_kind_names, "auto|uring|mmsg|msg",
 	     "receive path (default auto: recvmmsg, see README)"},
 	    {"coalesce", 0, OPT_UINT, &o->coalesce_us, 0, 100000, NULL, "USEC",
 	     "while traffic flows, wait USEC between reads to batch (default 200, 0 = off)"},
@@ -322,7 +308,7 @@ static void run(struct capture *c)
 
 	int coalescing = 0, next_timeout_zero = 0;
 
-	while (!stop_signal && remaining(c)) {
+	while (!tsc_stop && remaining(c)) {
 		int64_t now = tsc_now_monotonic();
 		int timeout = POLL_MS;
 		if (end) {
@@ -523,7 +509,7 @@ static void *worker_run(void *arg)
 		tsc_pin_thread(c->index);
 		if (open_rx(c) < 0) {
 			c->failed = 1;
-			stop_signal = SIGTERM; /* the others stop too */
+			tsc_stop = SIGTERM; /* the others stop too */
 			return NULL;
 		}
 	}
@@ -547,7 +533,7 @@ static int start_threads(struct capture **w, unsigned nw, pthread_t *tid)
 		r = pthread_create(&tid[t], NULL, worker_run, w[t]);
 		if (r) {
 			tsc_err("capture: cannot start thread %u: %s", t, strerror(r));
-			stop_signal = SIGTERM;
+			tsc_stop = SIGTERM;
 			nw = t;
 		}
 	}

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,11 +19,11 @@
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
+#include "stop.h"
 #include "ping_report.h"
 #include "sink_pcapng.h"
 #include "stamp.h"
 
-static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
 static const char *const format_choices[] = {"ptp", "ntp", NULL};
 
 struct ping_opts {
@@ -46,16 +45,10 @@ struct pinger {
 	struct tsc_pkt *replies; /* -w: each probe's first reply, data copied */
 	size_t cap, sent, n_order, send_failed, foreign;
 	uint16_t ssid;
+	uint16_t ee; /* t1's error estimate: a user-space time, 20 us */
 	uint8_t buf[65536];
 	struct tsc_pkt pkts[64];
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
 
 static int grow(struct pinger *p)
 {
@@ -89,7 +82,7 @@ static int send_probe(struct pinger *p)
 {
 	struct stamp_test t = {.seq = (uint32_t)p->sent,
 	                       .ts = tsc_now_realtime(),
-	                       .ee = stamp_ee_make(0, 0, 20000),
+	                       .ee = p->ee,
 	                       .ssid = p->ssid,
 	                       .ptp = p->o.format == 0};
 	size_t len = stamp_sender_build(p->buf, (size_t)p->o.size, &t, 1, 1);
@@ -227,7 +220,7 @@ static int run(struct pinger *p)
 	int64_t end = p->o.duration > 0 ? start + (int64_t)(p->o.duration * 1e9) : INT64_MAX;
 	int64_t next = start;
 
-	while (!stop_signal && (!p->o.count || p->sent < p->o.count)) {
+	while (!tsc_stop && (!p->o.count || p->sent < p->o.count)) {
 		int64_t now = tsc_now_monotonic();
 		if (now >= end) {
 			break;
@@ -245,7 +238,7 @@ static int run(struct pinger *p)
 	}
 	/* Late replies and TX stamps, until all are in or the timeout. */
 	int64_t deadline = tsc_now_monotonic() + (int64_t)(p->o.timeout * 1e9);
-	while (!stop_signal && p->n_order < p->sent - p->send_failed) {
+	while (!tsc_stop && p->n_order < p->sent - p->send_failed) {
 		int64_t left = deadline - tsc_now_monotonic();
 		if (left <= 0 || receive(p, left < 20000000 ? left : 20000000) < 0) {
 			break;
@@ -272,7 +265,7 @@ static int write_probes(struct pinger *p)
 		const struct tsc_pkt *rep = &p->replies[i];
 		struct stamp_test t = {.seq = (uint32_t)i,
 		                       .ts = rec->t1_user,
-		                       .ee = stamp_ee_make(0, 0, 20000),
+		                       .ee = p->ee,
 		                       .ssid = p->ssid,
 		                       .ptp = p->o.format == 0};
 		struct tsc_pkt q = {.data = p->buf};
@@ -345,7 +338,7 @@ static int parse_args(struct pinger *p, int argc, char **argv)
 	     "timestamp format asked of the reflector: ptp (ns) or ntp"},
 	    {"timeout", 0, OPT_DOUBLE, &o->timeout, 0, 3600, NULL, "SEC",
 	     "wait this long for the last replies (default 1)"},
-	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "SRC",
+	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, tsc_stamp_mode_names, "SRC",
 	     "auto (hardware where the NIC has it), hw, sw, none (user space)"},
 	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL, "print the summary as JSON"},
 	    {"csv", 0, OPT_STRING, &o->csv, 0, 0, NULL, "FILE",
@@ -397,6 +390,7 @@ int cmd_ping(int argc, char **argv)
 		p->o.count = 10; /* like ping -c: a bounded run unless asked */
 	}
 	p->ssid = (uint16_t)(tsc_now_realtime() % 65535 + 1); /* nonzero (RFC 8972) */
+	p->ee = stamp_ee_make(0, 0, 20000);
 	struct tsc_source_opts so = {
 	    .stamp = (enum tsc_stamp_mode)p->o.stamp, .rcvbuf = 4 << 20, .tx_stamps = 1, .ttl = 1};
 	struct tsc_rx_opts ro = {.kind = TSC_RX_MSG, .batch = 64, .slot_len = 65535};
@@ -404,8 +398,7 @@ int cmd_ping(int argc, char **argv)
 	    grow(p) < 0) {
 		goto out;
 	}
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
+	tsc_stop_on_signals();
 	if (!p->o.quiet && !p->o.json) {
 		printf("STAMP %s: %llu-byte probes every %.3f ms\n", p->target.text, p->o.size,
 		       (double)interval_ns(&p->o) / 1e6);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
 
 #include "backend.h"
@@ -18,6 +17,7 @@
 #include "json.h"
 #include "log.h"
 #include "options.h"
+#include "stop.h"
 #include "samples.h"
 
 struct probe_opts {
@@ -348,13 +348,6 @@ static void print_json(const struct report *r)
 	printf("}\n");
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
 /* TCP writes wait for their ACK one by one: a few hundred tell enough. */
 #define TCP_WRITES_MAX 200
 
@@ -369,10 +362,9 @@ int cmd_probe(int argc, char **argv)
 	if (a) {
 		return a > 0 ? 0 : 1;
 	}
-	po.stop = &stop_signal;
-	/* a stop must still put the NIC's config back: end the run, not tscap */
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
+	po.stop = &tsc_stop;
+	/* a stop ends the run, not tscap: summaries print, a NIC's config is put back */
+	tsc_stop_on_signals();
 	if (tsc_probe_open(&po, &p, &r.info) < 0) {
 		return 1;
 	}
@@ -389,9 +381,9 @@ int cmd_probe(int argc, char **argv)
 	}
 	r.answered = (unsigned)n;
 	r.peer = tsc_probe_peer(p);
-	int t = stop_signal ? 0
-	                    : tsc_probe_tcp(p, tcp, count < TCP_WRITES_MAX ? count : TCP_WRITES_MAX,
-	                                    &r.writes);
+	int t = tsc_stop ? 0
+	                 : tsc_probe_tcp(p, tcp, count < TCP_WRITES_MAX ? count : TCP_WRITES_MAX,
+	                                 &r.writes);
 	r.acked = t > 0 ? (unsigned)t : 0;
 	r.phc_err = tsc_probe_phc_offset(p, &r.phc);
 	measure_kinds(&r, echo, tcp);

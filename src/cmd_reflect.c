@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,14 +17,12 @@
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
+#include "stop.h"
 #include "stamp.h"
 
 #define SESSIONS 1024 /* senders remembered for follow-ups (addr, port, SSID) */
 #define PENDING  4096 /* replies whose TX stamp may still come */
 #define BATCH    64
-
-static const char *const stamp_choices[] = {"auto", "hw", "sw", "none", NULL};
-static const char *const rx_choices[] = {"auto", "uring", "mmsg", "msg", NULL};
 
 /* One sender session: its last reply, whose real TX stamp the next reply
  * carries. */
@@ -64,13 +61,6 @@ struct reflector {
 	uint8_t reply[65536];
 	struct tsc_pkt pkts[BATCH];
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
 
 static uint32_t hash_session(const struct tsc_addr *a, uint16_t ssid)
 {
@@ -139,11 +129,15 @@ static void take_tx_stamps(struct reflector *r)
 	}
 }
 
-/* How far off a stamp of this kind may be: said honestly in the error
- * estimate (S is never set: tscap cannot know the clock is synchronised). */
-static int64_t stamp_error_ns(enum tsc_clock c)
+/* How far off a stamp of each kind may be, as error estimates, made once
+ * (S is never set: tscap cannot know the clock is synchronised). */
+static uint16_t ee_hw, ee_sw, ee_user;
+
+static void make_error_estimates(void)
 {
-	return c == TSC_HW_RX ? 10 : c == TSC_SW_RX ? 1000 : 20000;
+	ee_hw = stamp_ee_make(0, 0, 10);
+	ee_sw = stamp_ee_make(0, 0, 1000);
+	ee_user = stamp_ee_make(0, 0, 20000);
 }
 
 static void answer(struct reflector *r, const struct tsc_pkt *p)
@@ -164,8 +158,8 @@ static void answer(struct reflector *r, const struct tsc_pkt *p)
 	struct session *s = session_of(r, &p->src, ssid, &index);
 	enum tsc_clock best = tsc_pkt_best(p);
 	a.t2 = best < TSC_CLOCK_COUNT ? p->ns[best] : tsc_now_realtime();
-	a.ee_rx = stamp_ee_make(0, 0, stamp_error_ns(best));
-	a.ee_tx = stamp_ee_make(0, 0, stamp_error_ns(TSC_USER));
+	a.ee_rx = best == TSC_HW_RX ? ee_hw : best == TSC_SW_RX ? ee_sw : ee_user;
+	a.ee_tx = ee_user;
 	a.ttl = p->ttl;
 	a.rx_kernel = tsc_pkt_has(p, TSC_HW_RX)   ? p->ns[TSC_HW_RX]
 	              : tsc_pkt_has(p, TSC_SW_RX) ? p->ns[TSC_SW_RX]
@@ -198,9 +192,9 @@ static int parse_args(struct reflector *r, int argc, char **argv)
 {
 	struct reflect_opts *o = &r->o;
 	const struct opt_spec tab[] = {
-	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, stamp_choices, "SRC",
+	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, tsc_stamp_mode_names, "SRC",
 	     "RX/TX stamps: auto (hardware where the NIC has it), hw, sw, none"},
-	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, rx_choices, "PATH",
+	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, tsc_rx_kind_names, "PATH",
 	     "receive path: auto, uring, mmsg, msg"},
 	    {"count", 'c', OPT_UINT, &o->count, 1, 1e18, NULL, "N", "stop after N answers"},
 	    {"duration", 0, OPT_DOUBLE, &o->duration, 0.001, 1e9, NULL, "SEC",
@@ -256,7 +250,7 @@ static int serve(struct reflector *r)
 	if (pf[1].fd == pf[0].fd) {
 		pf[1].fd = -1;
 	}
-	while (!stop_signal && (!r->o.count || r->n.answered < r->o.count)) {
+	while (!tsc_stop && (!r->o.count || r->n.answered < r->o.count)) {
 		if (end && tsc_now_monotonic() >= end) {
 			break;
 		}
@@ -303,8 +297,7 @@ int cmd_reflect(int argc, char **argv)
 	if (tsc_source_open(&r->ep, &so, &r->src) < 0 || tsc_rx_open(r->src, &ro, &r->rx) < 0) {
 		goto out;
 	}
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
+	tsc_stop_on_signals();
 	if (!r->o.quiet) {
 		fprintf(stderr, "reflect: answering STAMP on %s (%s; Ctrl-C to stop)\n", r->ep.text,
 		        tsc_source_grant(r->src)->hw_rx
@@ -312,6 +305,7 @@ int cmd_reflect(int argc, char **argv)
 		        : tsc_source_grant(r->src)->sw_rx ? "kernel stamps"
 		                                          : "user-space stamps");
 	}
+	make_error_estimates();
 	rc = serve(r);
 	tsc_rx_stop(r->rx);
 	print_summary(r);

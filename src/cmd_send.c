@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +16,7 @@
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
+#include "stop.h"
 #include "probe.h"
 #include "samples.h"
 #include "stats.h"
@@ -51,13 +51,6 @@ struct sender {
 	struct tsc_samples sched_to_sw;
 	struct tsc_progress progress;
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
 
 static int parse_args(struct sender *s, int argc, char **argv)
 {
@@ -186,7 +179,7 @@ static uint64_t due(const struct sender *s, int64_t t0)
 		if (allowed > s->sent) {
 			return allowed - s->sent;
 		}
-		if (stop_signal) {
+		if (tsc_stop) {
 			return 0;
 		}
 		int64_t next = t0 + (int64_t)((double)s->sent * 1e9 / s->o.rate);
@@ -201,7 +194,7 @@ static int send_loop(struct sender *s)
 	int64_t t0 = tsc_now_monotonic();
 	int64_t end = s->o.duration > 0 ? t0 + (int64_t)llround(s->o.duration * 1e9) : 0;
 
-	while (!stop_signal && (!s->o.count || s->sent < s->o.count)) {
+	while (!tsc_stop && (!s->o.count || s->sent < s->o.count)) {
 		uint64_t k = due(s, t0);
 		int64_t now = tsc_now_monotonic();
 		if (!k || (end && now >= end)) {
@@ -282,16 +275,13 @@ int cmd_send(int argc, char **argv)
 {
 	static struct sender s; /* large (flows); one per process */
 	s = (struct sender){.o = {.size = 64, .batch = 64, .flows = 1}};
-	struct sigaction sa = {.sa_handler = on_stop};
 	int rc = 1;
 
 	int r = parse_args(&s, argc, argv);
 	if (r != 0) {
 		return r > 0 ? 0 : 1;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	tsc_stop_on_signals();
 	s.session = (uint32_t)(tsc_now_realtime() ^ ((int64_t)getpid() << 16));
 	struct tsc_tx_opts to = {.stamps = s.o.tx_stamps, .sndbuf = 4u << 20};
 	if (make_buffers(&s) < 0) {

@@ -26,7 +26,7 @@ static void ifreq_for(struct ifreq *ifr, const char *ifname, void *data)
 	ifr->ifr_data = data;
 }
 
-int hwstamp_caps(int fd, const char *ifname, struct hwstamp_caps *caps)
+int hwstamp_caps(int fd, const char *ifname, struct linux_tsinfo *caps)
 {
 	/* The kernel fills the bytes; tsinfo.c reads them (and is unit-tested
 	 * on recorded ones). */
@@ -40,7 +40,7 @@ int hwstamp_caps(int fd, const char *ifname, struct hwstamp_caps *caps)
 	return linux_tsinfo_decode((const uint8_t *)raw, sizeof(raw), caps) < 0 ? -EPROTO : 0;
 }
 
-int hwstamp_caps_rx_hw(const struct hwstamp_caps *caps)
+int hwstamp_caps_rx_hw(const struct linux_tsinfo *caps)
 {
 	uint32_t need = SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;
 

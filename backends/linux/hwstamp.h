@@ -9,9 +9,6 @@
 #include "hwclock.h"
 #include "tsinfo.h"
 
-/* What the driver supports (ETHTOOL_GET_TS_INFO), decoded by tsinfo.c. */
-#define hwstamp_caps linux_tsinfo
-
 struct hwstamp_saved {
 	char ifname[16];
 	int changed;            /* 1: restore cfg on close */
@@ -19,11 +16,12 @@ struct hwstamp_saved {
 	int set_tx, set_filter; /* what the driver took from us */
 };
 
-/* 0, or -errno (ENODEV: no such interface; EOPNOTSUPP: driver says nothing). */
-int hwstamp_caps(int fd, const char *ifname, struct hwstamp_caps *caps);
+/* What the driver supports (ETHTOOL_GET_TS_INFO), decoded by tsinfo.c:
+ * 0, or -errno (ENODEV: no such interface; EOPNOTSUPP: driver says nothing). */
+int hwstamp_caps(int fd, const char *ifname, struct linux_tsinfo *caps);
 
 /* Has the driver hardware RX stamps with a raw (PHC) clock? */
-int hwstamp_caps_rx_hw(const struct hwstamp_caps *caps);
+int hwstamp_caps_rx_hw(const struct linux_tsinfo *caps);
 
 /* The current config (SIOCGHWTSTAMP): 0, or -errno; prints nothing. */
 int hwstamp_config(int fd, const char *ifname, struct linux_hwconfig *cfg);

@@ -224,11 +224,6 @@ static int make_pair(struct cell_run *cr)
 	return 0;
 }
 
-static int setopt(int fd, int level, int name, int value)
-{
-	return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno : 0;
-}
-
 /* The receiver's side of the row: what switches the message on. Sets
  * *name for the reason when the kernel says no. */
 static int receiver_options(struct cell_run *cr, const char **name)
@@ -240,43 +235,46 @@ static int receiver_options(struct cell_run *cr, const char **name)
 	case R_TSING_TX:
 		return 0;
 	case R_CREDS:
-		return *name = "SO_PASSCRED", setopt(cr->r, SOL_SOCKET, SO_PASSCRED, 1);
+		return *name = "SO_PASSCRED", linux_set_int(cr->r, SOL_SOCKET, SO_PASSCRED, 1);
 	case R_SECURITY:
-		return *name = "SO_PASSSEC", setopt(cr->r, SOL_SOCKET, SO_PASSSEC, 1);
+		return *name = "SO_PASSSEC", linux_set_int(cr->r, SOL_SOCKET, SO_PASSSEC, 1);
 	case R_PIDFD:
-		return *name = "SO_PASSPIDFD", setopt(cr->r, SOL_SOCKET, SO_PASSPIDFD, 1);
+		return *name = "SO_PASSPIDFD", linux_set_int(cr->r, SOL_SOCKET, SO_PASSPIDFD, 1);
 	case R_TS_OLD:
-		return *name = "SO_TIMESTAMP_OLD", setopt(cr->r, SOL_SOCKET, SO_TIMESTAMP_OLD, 1);
+		return *name = "SO_TIMESTAMP_OLD",
+		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMP_OLD, 1);
 	case R_TS_NEW:
-		return *name = "SO_TIMESTAMP_NEW", setopt(cr->r, SOL_SOCKET, SO_TIMESTAMP_NEW, 1);
+		return *name = "SO_TIMESTAMP_NEW",
+		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMP_NEW, 1);
 	case R_TSNS_OLD:
 		return *name = "SO_TIMESTAMPNS_OLD",
-		       setopt(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_OLD, 1);
+		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_OLD, 1);
 	case R_TSNS_NEW:
 		return *name = "SO_TIMESTAMPNS_NEW",
-		       setopt(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_NEW, 1);
+		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_NEW, 1);
 	case R_TSING_OLD:
 		return *name = "SO_TIMESTAMPING_OLD",
-		       setopt(cr->r, SOL_SOCKET, SO_TIMESTAMPING_OLD, sw);
+		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPING_OLD, sw);
 	case R_TSING_NEW:
 		return *name = "SO_TIMESTAMPING_NEW",
-		       setopt(cr->r, SOL_SOCKET, SO_TIMESTAMPING_NEW, sw);
+		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPING_NEW, sw);
 	case R_OVFL: {
-		int e = (*name = "SO_RXQ_OVFL", setopt(cr->r, SOL_SOCKET, SO_RXQ_OVFL, 1));
-		return e ? e : (*name = "SO_RCVBUF", setopt(cr->r, SOL_SOCKET, SO_RCVBUF, 1024));
+		int e = (*name = "SO_RXQ_OVFL", linux_set_int(cr->r, SOL_SOCKET, SO_RXQ_OVFL, 1));
+		return e ? e
+		         : (*name = "SO_RCVBUF", linux_set_int(cr->r, SOL_SOCKET, SO_RCVBUF, 1024));
 	}
 	case R_PKTINFO:
 		if (is_inet6(cr)) {
 			return *name = "IPV6_RECVPKTINFO",
-			       setopt(cr->r, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+			       linux_set_int(cr->r, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 		}
-		return *name = "IP_PKTINFO", setopt(cr->r, IPPROTO_IP, IP_PKTINFO, 1);
+		return *name = "IP_PKTINFO", linux_set_int(cr->r, IPPROTO_IP, IP_PKTINFO, 1);
 	case R_TTL:
 		if (is_inet6(cr)) {
 			return *name = "IPV6_RECVHOPLIMIT",
-			       setopt(cr->r, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+			       linux_set_int(cr->r, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
 		}
-		return *name = "IP_RECVTTL", setopt(cr->r, IPPROTO_IP, IP_RECVTTL, 1);
+		return *name = "IP_RECVTTL", linux_set_int(cr->r, IPPROTO_IP, IP_RECVTTL, 1);
 	case R_COUNT:
 		break;
 	}
@@ -331,8 +329,9 @@ static void child_main(struct cell_run *cr, int to_parent, int from_parent)
 	char cmd;
 
 	if (cr->row == R_TTL) {
-		int e = is_inet6(cr) ? setopt(cr->s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, TTL_SENT)
-		                     : setopt(cr->s, IPPROTO_IP, IP_TTL, TTL_SENT);
+		int e = is_inet6(cr)
+		            ? linux_set_int(cr->s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, TTL_SENT)
+		            : linux_set_int(cr->s, IPPROTO_IP, IP_TTL, TTL_SENT);
 		rep = (struct child_report){.err = -e, .what = 1};
 	}
 	if (!rep.err) {
@@ -635,7 +634,7 @@ static void run_tx(struct cell_run *cr)
 	struct tsc_tx_stamp st[2];
 	int e;
 
-	if ((e = setopt(cr->s, SOL_SOCKET, SO_TIMESTAMPING_OLD, flags)) < 0) {
+	if ((e = linux_set_int(cr->s, SOL_SOCKET, SO_TIMESTAMPING_OLD, flags)) < 0) {
 		cell_set(cr->cell, TSC_CELL_REFUSED, "setsockopt(SO_TIMESTAMPING_OLD): %s",
 		         strerror(-e));
 		return;

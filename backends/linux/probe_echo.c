@@ -17,6 +17,7 @@
 #include "log.h"
 #include "nstime.h"
 #include "probe_private.h"
+#include "synth.h"
 
 enum { ECHO_LEN = 64, ECHO_WAIT_MS = 1000, GIVE_UP_AFTER = 5 /* unanswered in a row */ };
 
@@ -25,22 +26,6 @@ struct echo_sock {
 	int v6, raw; /* raw: replies carry the IPv4 header, we fill id and sum */
 	uint16_t id;
 };
-
-static uint16_t inet_sum(const uint8_t *b, size_t n)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2) {
-		s += (uint32_t)(b[i] << 8 | b[i + 1]);
-	}
-	if (n & 1) {
-		s += (uint32_t)b[n - 1] << 8;
-	}
-	while (s >> 16) {
-		s = (s & 0xffff) + (s >> 16);
-	}
-	return (uint16_t)~s;
-}
 
 /* Only echo replies reach a raw socket: not our own requests on lo, nor
  * the rest of the host's ICMP. */
@@ -102,7 +87,8 @@ static int send_echo(const struct tsc_probe *p, const struct echo_sock *e, uint1
 	b[6] = (uint8_t)(seq >> 8), b[7] = (uint8_t)seq;
 	memcpy(b + 8, &now, sizeof(now)); /* for a capture of the probe */
 	if (e->raw && !e->v6) {
-		uint16_t s = inet_sum(b, sizeof(b)); /* the kernel sums ICMPv6 and ping sockets */
+		/* the kernel sums ICMPv6 and ping sockets itself */
+		uint16_t s = (uint16_t)~synth_csum_fold(synth_csum_add(0, b, sizeof(b)));
 		b[2] = (uint8_t)(s >> 8), b[3] = (uint8_t)s;
 	}
 	if (sendto(e->fd, b, sizeof(b), 0, (const struct sockaddr *)&p->peer, p->peer_len) < 0) {

@@ -19,7 +19,7 @@
 #include "compat.h"
 #include "log.h"
 
-static int set_int(int fd, int level, int name, int val)
+int linux_set_int(int fd, int level, int name, int val)
 {
 	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
 }
@@ -30,8 +30,8 @@ static void set_rcvbuf(struct tsc_source *src, uint32_t want)
 	int got = 0;
 	socklen_t len = sizeof(got);
 
-	if (want && set_int(src->fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)want) < 0) {
-		set_int(src->fd, SOL_SOCKET, SO_RCVBUF, (int)want);
+	if (want && linux_set_int(src->fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)want) < 0) {
+		linux_set_int(src->fd, SOL_SOCKET, SO_RCVBUF, (int)want);
 	}
 	getsockopt(src->fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
 	/* The kernel reports double the payload space (bookkeeping). */
@@ -81,7 +81,7 @@ static void stamp_ifname(const struct tsc_endpoint *ep, char *out, size_t outlen
 
 static int require_hw(struct tsc_source *src, const char *ifname)
 {
-	struct hwstamp_caps caps;
+	struct linux_tsinfo caps;
 	int r;
 
 	if (!ifname[0]) {
@@ -110,7 +110,7 @@ static int require_hw(struct tsc_source *src, const char *ifname)
  * learn its clock's time scale in case it does. */
 static void probe_hw(struct tsc_source *src, const char *ifname)
 {
-	struct hwstamp_caps caps;
+	struct linux_tsinfo caps;
 
 	if (ifname[0] && hwstamp_caps(src->fd, ifname, &caps) == 0 && hwstamp_caps_rx_hw(&caps)) {
 		src->dctx.hw_to_utc_ns = hwstamp_phc_tai_correction(caps.phc_index);
@@ -209,10 +209,10 @@ static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx
 		flags |= SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE |
 		         SOF_TIMESTAMPING_OPT_PKTINFO;
 	}
-	r = set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
+	r = linux_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
 	if (r == -EINVAL && (flags & SOF_TIMESTAMPING_OPT_PKTINFO)) {
 		flags &= ~SOF_TIMESTAMPING_OPT_PKTINFO; /* kernel older than 4.13 */
-		r = set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
+		r = linux_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
 	}
 	if (r < 0) {
 		tsc_err("%s: SO_TIMESTAMPING refused: %s", src->ep.text, strerror(-r));
@@ -316,26 +316,26 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	}
 	if (ep->family == TSC_AF_INET6) {
 		/* [::] takes IPv4 too (dual-stack); a specific address only IPv6. */
-		set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
+		linux_set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
 	}
 	/* Only a wildcard socket needs the kernel to say, per packet, which
 	 * address it was sent to; anywhere else it is the bound address (or
 	 * group), and the control message would cost every packet. */
 	if (ep->wildcard) {
 		if (ep->family == TSC_AF_INET6) {
-			set_int(src->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+			linux_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 		}
 		/* On an IPv6 socket: the IPv4 destination of mapped packets. */
-		set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
+		linux_set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
 	}
-	src->grant.drops = set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
+	src->grant.drops = linux_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
 	set_rcvbuf(src, opts->rcvbuf);
-	if (opts->reuseport && set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
+	if (opts->reuseport && linux_set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
 		tsc_err("%s: SO_REUSEPORT refused: %s", ep->text, strerror(errno));
 		return -errno;
 	}
 	if (ep->multicast) {
-		set_int(src->fd, SOL_SOCKET, SO_REUSEADDR, 1);
+		linux_set_int(src->fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	} else if (ifindex && setsockopt(src->fd, SOL_SOCKET, SO_BINDTODEVICE, ep->ifname,
 	                                 (socklen_t)strlen(ep->ifname)) < 0) {
 		r = -errno;
@@ -343,9 +343,9 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 		return r;
 	}
 	if (opts->ttl) {
-		set_int(src->fd, IPPROTO_IP, IP_RECVTTL, 1); /* IPv4, mapped too */
+		linux_set_int(src->fd, IPPROTO_IP, IP_RECVTTL, 1); /* IPv4, mapped too */
 		if (ep->family == TSC_AF_INET6) {
-			set_int(src->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+			linux_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
 		}
 	}
 	r = setup_stamps(src, opts->stamp, opts->tx_stamps);

@@ -26,6 +26,9 @@ struct tsc_source {
 int linux_errqueue_read(int fd, const struct linux_decode_ctx *dctx, struct tsc_tx_stamp *out,
                         unsigned max);
 
+/* setsockopt of one int: 0 or -errno. */
+int linux_set_int(int fd, int level, int name, int val);
+
 /* The endpoint as a sockaddr (scope set to ifindex for IPv6). */
 void linux_sockaddr(const struct tsc_endpoint *ep, unsigned ifindex, struct sockaddr_storage *ss,
                     socklen_t *len);
