@@ -18,9 +18,12 @@ enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW, TSC_STAMP_
 /* The order is --rx's choices. AUTO: io_uring where the kernel has
  * multishot recvmsg, recvmmsg otherwise. */
 enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG };
+/* The order is --direction's choices: which frames a wire: source keeps. */
+enum tsc_direction { TSC_DIRECTION_INOUT = 0, TSC_DIRECTION_IN, TSC_DIRECTION_OUT };
 /* Their names, in that order, NULL-ended: the options' choices. */
 extern const char *const tsc_stamp_mode_names[];
 extern const char *const tsc_rx_kind_names[];
+extern const char *const tsc_direction_names[];
 
 struct tsc_source_opts {
 	enum tsc_stamp_mode stamp;
@@ -29,6 +32,8 @@ struct tsc_source_opts {
 	uint8_t reuseport; /* share the port with the capture's other threads */
 	uint8_t tx_stamps; /* also TX stamps for tsc_source_send (SCHED, SND, hardware) */
 	uint8_t ttl;       /* each packet's TTL / hop limit into tsc_pkt.ttl */
+	uint8_t direction; /* wire:, pcap: enum tsc_direction */
+	uint8_t promisc;   /* wire:, pcap: the interface in promiscuous mode meanwhile */
 };
 
 /* What the OS granted, for reports and the file's interface description. */
@@ -54,7 +59,7 @@ const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
 /* Every datagram the kernel dropped for this socket so far, read from the
  * OS's own socket table (so drops after the last packet count too);
  * -1 if the OS does not tell. */
-int64_t tsc_source_kernel_drops(const struct tsc_source *src);
+int64_t tsc_source_kernel_drops(struct tsc_source *src);
 /* 1 if a datagram waits in the socket's receive queue. */
 int tsc_source_queued(const struct tsc_source *src);
 

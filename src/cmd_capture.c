@@ -28,6 +28,8 @@
 
 struct capture_opts {
 	const char *out;
+	const char *filter; /* -f: for wire: and pcap: endpoints without their own */
+	int direction, promisc;
 	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
 	unsigned long long threads;
@@ -70,6 +72,38 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN); /* a reader that goes away is EPIPE */
 }
 
+/* -f, --direction and --promisc concern interfaces, not sockets. */
+static int apply_filter_opts(struct capture *c)
+{
+	const struct capture_opts *o = &c->o;
+	unsigned ifaces = 0;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		struct tsc_endpoint *ep = &c->ep[i];
+		if (ep->kind == TSC_EP_UDP) {
+			continue;
+		}
+		ifaces++;
+		if (o->filter && !ep->filter[0]) {
+			if (strlen(o->filter) >= sizeof(ep->filter)) {
+				tsc_err("capture: -f: the filter is longer than %zu characters",
+				        sizeof(ep->filter) - 1);
+				return -1;
+			}
+			snprintf(ep->filter, sizeof(ep->filter), "%s", o->filter);
+		}
+	}
+	if (!ifaces && (o->filter || o->direction || o->promisc)) {
+		tsc_err("capture: %s applies to wire:IFACE and pcap:IFACE endpoints; a udp:// "
+		        "endpoint keeps only what reaches its own port",
+		        o->filter      ? "-f"
+		        : o->direction ? "--direction"
+		                       : "--promisc");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(struct capture *c, int argc, char **argv)
 {
 	struct capture_opts *o = &c->o;
@@ -95,6 +129,12 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "packets per receive call (default 64)"},
 	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
 	     "socket receive buffer (default 8 MiB)"},
+	    {"filter", 'f', OPT_STRING, &o->filter, 0, 0, NULL, "EXPR",
+	     "wire:/pcap: keep frames matching EXPR (tcpdump syntax)"},
+	    {"direction", 0, OPT_CHOICE, &o->direction, 0, 0, tsc_direction_names, "inout|in|out",
+	     "wire:/pcap: frames received, sent or both (default inout)"},
+	    {"promisc", 0, OPT_FLAG, &o->promisc, 0, 0, NULL, NULL,
+	     "wire:/pcap: promiscuous mode while capturing"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {0},
@@ -140,7 +180,7 @@ static int parse_args(struct capture *c, int argc, char **argv)
 			return -1;
 		}
 	}
-	return 0;
+	return apply_filter_opts(c);
 }
 
 static int open_sources(struct capture *c)
@@ -149,7 +189,9 @@ static int open_sources(struct capture *c)
 		struct tsc_source_opts so = {.stamp = (enum tsc_stamp_mode)c->o.stamp,
 		                             .rcvbuf = (uint32_t)c->o.rcvbuf,
 		                             .endpoint = (uint16_t)i,
-		                             .reuseport = c->o.threads > 1};
+		                             .reuseport = c->o.threads > 1,
+		                             .direction = (uint8_t)c->o.direction,
+		                             .promisc = (uint8_t)c->o.promisc};
 		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0) {
 			return -1;
 		}

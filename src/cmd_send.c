@@ -87,7 +87,7 @@ static int parse_args(struct sender *s, int argc, char **argv)
 		tsc_err("send: give exactly one target (e.g. udp://127.0.0.1:9000)");
 		return -1;
 	}
-	if (tsc_endpoint_parse(argv[first], &s->target, err, sizeof(err)) < 0) {
+	if (tsc_endpoint_parse_udp(argv[first], &s->target, err, sizeof(err)) < 0) {
 		tsc_err("%s", err);
 		return -1;
 	}

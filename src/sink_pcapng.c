@@ -27,10 +27,8 @@ static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, u
 		if (!b) {
 			return s->w.err;
 		}
-		writer_commit(
-		    &s->w,
-		    pcapng_idb(b, PCAPNG_LINKTYPE_ETHERNET, s->snaplen, ifs[i].name, ifs[i].desc),
-		    0);
+		uint16_t lt = ifs[i].linktype ? ifs[i].linktype : PCAPNG_LINKTYPE_ETHERNET;
+		writer_commit(&s->w, pcapng_idb(b, lt, s->snaplen, ifs[i].name, ifs[i].desc), 0);
 	}
 	return writer_flush(&s->w);
 }
@@ -57,8 +55,23 @@ int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
 	return r;
 }
 
+/* A frame captured whole (wire:, pcap:): its bytes as they came. */
+static int put_frame(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops)
+{
+	uint8_t *b = writer_reserve(&s->w, PCAPNG_EPB_MAX(p->caplen));
+
+	if (!b) {
+		return s->w.err;
+	}
+	writer_commit(&s->w, pcapng_epb(b, p->endpoint, p, 0, s->snaplen, drops), 1);
+	return 0;
+}
+
 int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops)
 {
+	if (p->flags & TSC_PKT_FRAME) {
+		return put_frame(s, p, drops);
+	}
 	size_t hdr = synth_hdr_len(p);
 	uint8_t *b = writer_reserve(&s->w, PCAPNG_EPB_MAX(hdr + p->caplen));
 

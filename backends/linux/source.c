@@ -25,7 +25,7 @@ int linux_set_int(int fd, int level, int name, int val)
 }
 
 /* SO_RCVBUFFORCE (root) may exceed net.core.rmem_max; SO_RCVBUF may not. */
-static void set_rcvbuf(struct tsc_source *src, uint32_t want)
+void linux_set_rcvbuf(struct tsc_source *src, uint32_t want)
 {
 	int got = 0;
 	socklen_t len = sizeof(got);
@@ -172,7 +172,7 @@ static void wait_stamping_live(void)
 	}
 }
 
-static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx)
+int linux_setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx)
 {
 	char ifname[TSC_IFNAME_MAX];
 	int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
@@ -329,7 +329,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 		linux_set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
 	}
 	src->grant.drops = linux_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
-	set_rcvbuf(src, opts->rcvbuf);
+	linux_set_rcvbuf(src, opts->rcvbuf);
 	if (opts->reuseport && linux_set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
 		tsc_err("%s: SO_REUSEPORT refused: %s", ep->text, strerror(errno));
 		return -errno;
@@ -348,7 +348,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 			linux_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
 		}
 	}
-	r = setup_stamps(src, opts->stamp, opts->tx_stamps);
+	r = linux_setup_stamps(src, opts->stamp, opts->tx_stamps);
 	if (r == 0) {
 		r = bind_endpoint(src, ifindex);
 	}
@@ -375,16 +375,29 @@ int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts 
 	memcpy(src->bound.addr, ep->addr, sizeof(src->bound.addr));
 	src->dctx.abi = &cmsg_abi_native;
 	src->dctx.hw_base = TSC_BASE_PHC_UTC;
-	src->fd =
-	    socket(ep->family == TSC_AF_INET ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (src->fd < 0) {
-		r = -errno;
-		tsc_err("%s: socket: %s", ep->text, strerror(-r));
+	src->kind = ep->kind;
+	if (ep->kind == TSC_EP_WIRE) {
+		src->fd = -1;
+		r = linux_wire_configure(src, opts);
+		if (r < 0) {
+			goto no_config;
+		}
+	} else if (ep->kind == TSC_EP_PCAP) {
+		tsc_err("%s: pcap: endpoints are not built in yet", ep->text);
+		r = -EPROTONOSUPPORT;
 		goto no_socket;
-	}
-	r = configure(src, opts);
-	if (r < 0) {
-		goto no_config;
+	} else {
+		src->fd = socket(ep->family == TSC_AF_INET ? AF_INET : AF_INET6,
+		                 SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (src->fd < 0) {
+			r = -errno;
+			tsc_err("%s: socket: %s", ep->text, strerror(-r));
+			goto no_socket;
+		}
+		r = configure(src, opts);
+		if (r < 0) {
+			goto no_config;
+		}
 	}
 	if (src->dctx.hw_to_utc_ns) {
 		src->dctx.hw_base = TSC_BASE_PHC_TAI;
@@ -393,8 +406,10 @@ int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts 
 	return 0;
 
 no_config:
-	hwstamp_restore(src->fd, &src->hw);
-	close(src->fd);
+	if (src->fd >= 0) {
+		hwstamp_restore(src->fd, &src->hw);
+		close(src->fd);
+	}
 no_socket:
 	free(src);
 	return r;
@@ -404,6 +419,9 @@ void tsc_source_close(struct tsc_source *src)
 {
 	if (!src) {
 		return;
+	}
+	if (src->kind == TSC_EP_WIRE) {
+		linux_wire_close(src);
 	}
 	hwstamp_restore(src->fd, &src->hw);
 	close(src->fd);
@@ -449,10 +467,13 @@ static int64_t proc_drops(const char *path, unsigned long inode)
 	return found;
 }
 
-int64_t tsc_source_kernel_drops(const struct tsc_source *src)
+int64_t tsc_source_kernel_drops(struct tsc_source *src)
 {
 	struct stat st;
 
+	if (src->kind == TSC_EP_WIRE) {
+		return linux_wire_drops(src);
+	}
 	if (fstat(src->fd, &st) < 0) {
 		return -1;
 	}
