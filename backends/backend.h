@@ -34,6 +34,7 @@ struct tsc_source_opts {
 	uint8_t ttl;       /* each packet's TTL / hop limit into tsc_pkt.ttl */
 	uint8_t direction; /* wire:, pcap: enum tsc_direction */
 	uint8_t promisc;   /* wire:, pcap: the interface in promiscuous mode meanwhile */
+	uint32_t snaplen;  /* pcap: bytes libpcap keeps of each frame (0: all) */
 };
 
 /* What the OS granted, for reports and the file's interface description. */
@@ -44,6 +45,8 @@ struct tsc_grant {
 	uint8_t drops;               /* kernel drop counter per packet available */
 	uint32_t rcvbuf;             /* receive buffer the kernel granted, bytes */
 	char ifname[TSC_IFNAME_MAX]; /* interface stamps were checked on, "" if none */
+	uint16_t linktype;           /* the frames' LINKTYPE_; 0: Ethernet, synthesized */
+	char stamp_label[64];        /* how the stamps were taken, when it needs saying */
 };
 
 struct tsc_source;

@@ -84,6 +84,12 @@ static int apply_filter_opts(struct capture *c)
 			continue;
 		}
 		ifaces++;
+		if (ep->kind == TSC_EP_PCAP && o->threads > 1) {
+			tsc_err("capture: --threads: %s would see every frame once per thread; "
+			        "use wire:%s (its threads share the frames)",
+			        ep->text, ep->ifname);
+			return -1;
+		}
 		if (o->filter && !ep->filter[0]) {
 			if (strlen(o->filter) >= sizeof(ep->filter)) {
 				tsc_err("capture: -f: the filter is longer than %zu characters",
@@ -191,7 +197,8 @@ static int open_sources(struct capture *c)
 		                             .endpoint = (uint16_t)i,
 		                             .reuseport = c->o.threads > 1,
 		                             .direction = (uint8_t)c->o.direction,
-		                             .promisc = (uint8_t)c->o.promisc};
+		                             .promisc = (uint8_t)c->o.promisc,
+		                             .snaplen = (uint32_t)c->o.snaplen};
 		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0) {
 			return -1;
 		}
@@ -221,15 +228,42 @@ static int open_rx(struct capture *c)
 	return 0;
 }
 
+/* libpcap reads a pcapng file only when every interface in it has the
+ * first one's link type (and tscap writes one snap length for all). */
+static int check_linktypes(const struct capture *c, const struct pcapng_sink_if *ifs)
+{
+	for (unsigned i = 1; i < c->n; i++) {
+		uint16_t a = ifs[0].linktype ? ifs[0].linktype : PCAPNG_LINKTYPE_ETHERNET;
+		uint16_t b = ifs[i].linktype ? ifs[i].linktype : PCAPNG_LINKTYPE_ETHERNET;
+		if (a != b) {
+			tsc_err(
+			    "capture: %s gives link type %u and %s link type %u: one file holds "
+			    "one link type for libpcap's readers; capture them into separate "
+			    "files (two tscap runs)",
+			    c->ep[0].text, a, c->ep[i].text, b);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int open_output(struct capture *c)
 {
 	struct pcapng_sink_if ifs[MAX_ENDPOINTS];
 	char names[MAX_ENDPOINTS][TSC_IFNAME_MAX + 8];
+	char descs[MAX_ENDPOINTS][sizeof(c->ep[0].text) + 80];
 
 	for (unsigned i = 0; i < c->n; i++) {
-		const char *ifn = tsc_source_grant(c->src[i])->ifname;
-		snprintf(names[i], sizeof(names[i]), "%s", ifn[0] ? ifn : "any");
-		ifs[i] = (struct pcapng_sink_if){.name = names[i], .desc = c->ep[i].text};
+		const struct tsc_grant *g = tsc_source_grant(c->src[i]);
+		snprintf(names[i], sizeof(names[i]), "%s", g->ifname[0] ? g->ifname : "any");
+		snprintf(descs[i], sizeof(descs[i]), "%s%s%s%s", c->ep[i].text,
+		         g->stamp_label[0] ? " (" : "", g->stamp_label,
+		         g->stamp_label[0] ? ")" : "");
+		ifs[i] = (struct pcapng_sink_if){
+		    .name = names[i], .desc = descs[i], .linktype = g->linktype};
+	}
+	if (check_linktypes(c, ifs) < 0) {
+		return -1;
 	}
 	return pcapng_sink_open(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n);
 }

@@ -24,6 +24,7 @@ struct tsc_source {
 	uint8_t promisc;         /* wire: we put the interface in promiscuous mode */
 	unsigned ifindex;        /* wire: the interface */
 	uint64_t wire_drops;     /* wire: PACKET_STATISTICS drops so far */
+	struct pcap_live *pcap;  /* pcap: libpcap's capture */
 };
 
 /* wire: room to put a VLAN tag back in front of the frame's type field. */

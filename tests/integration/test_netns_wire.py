@@ -11,13 +11,14 @@ between the sender's clock before it sent and tscap's user-space stamp; a
 syntax error is one line quoting libpcap; drops forced by a tiny receive
 buffer are counted exactly."""
 import os
+from collections import Counter
 import signal
 import subprocess
 import sys
 import time
 
 from tsctest import (PCAP_NS_DUMP, TSCAP, check, done, need, ns, skip, summary, tmpdir,
-                     tscap_read)
+                     tscap_read, tshark)
 
 if os.geteuid() != 0:
     skip("network namespaces and packet sockets need root")
@@ -112,6 +113,11 @@ try:
     ip("-n", NS_B, "addr", "add", "192.0.2.2/24", "dev", IF_B)
     ip("-n", NS_A, "addr", "add", "2001:db8::1/64", "dev", IF_A, "nodad")
     ip("-n", NS_B, "addr", "add", "2001:db8::2/64", "dev", IF_B, "nodad")
+    for n, i in ((NS_A, IF_A), (NS_B, IF_B)):  # the pair may carry the creator's defaults
+        for knob in ("router_solicitations=0", "mldv1_unsolicited_report_interval=1",
+                     "mldv2_unsolicited_report_interval=1"):
+            subprocess.run(["ip", "netns", "exec", n, "sysctl", "-qw",
+                            f"net.ipv6.conf.{i}.{knob}"], check=True)
     ip("-n", NS_A, "link", "set", IF_A, "up")
     ip("-n", NS_B, "link", "set", IF_B, "up")
     mac_b = subprocess.run(["ip", "netns", "exec", NS_B, "cat", f"/sys/class/net/{IF_B}/address"],
@@ -123,6 +129,8 @@ try:
     ip("-n", NS_A, "neigh", "add", "2001:db8::2", "lladdr", mac_b, "dev", IF_A)
     ip("-n", NS_B, "neigh", "add", "192.0.2.1", "lladdr", mac_a, "dev", IF_B)
     ip("-n", NS_B, "neigh", "add", "2001:db8::1", "lladdr", mac_a, "dev", IF_B)
+
+    time.sleep(0.5)  # the reports of joining the link's groups go out before any capture
 
     # A syntax error: one line, libpcap's words, nothing left running.
     bad = subprocess.run(["ip", "netns", "exec", NS_B, TSCAP, "capture", f"wire:{IF_B}", "-f",
@@ -140,10 +148,14 @@ try:
         procs.append((expr, name, "tscap", in_b(TSCAP, "capture", f"wire:{IF_B}", "-f", expr,
                                                 "-q", "-w", os.path.join(d, name + ".pcapng"),
                                                 "--duration", "60")))
-        procs.append((expr, name, "tcpdump", in_b("tcpdump", "-i", IF_B, "-n", "-U",
+        procs.append((expr, name, "tcpdump", in_b("tcpdump", "-i", IF_B, "-n", "-U", "-p",
                                                   "--immediate-mode",
                                                   "--time-stamp-precision=nano", "-w",
                                                   os.path.join(d, name + ".pcap"), expr)))
+    # The same through libpcap's live capture (pcap:IFACE).
+    procs.append(("udp", "libpcap", "tscap", in_b(TSCAP, "capture", f"pcap:{IF_B}", "-f", "udp",
+                                                  "-q", "-w", os.path.join(d, "libpcap.pcapng"),
+                                                  "--duration", "60")))
     end = time.monotonic() + 20
     while packet_sockets() < before + len(procs) and time.monotonic() < end:
         time.sleep(0.1)
@@ -170,8 +182,8 @@ try:
     for expr, name in runs:
         ours, theirs = frames(os.path.join(d, name + ".pcapng")), frames(os.path.join(d, name + ".pcap"))
         check(len(theirs) > 0, f"tcpdump kept frames for '{expr}'")
-        only_ours = [f[:120] for f in ours if f not in theirs]
-        only_theirs = [f[:120] for f in theirs if f not in ours]
+        only_ours = [f[:160] for f in (Counter(ours) - Counter(theirs)).elements()]
+        only_theirs = [f[:160] for f in (Counter(theirs) - Counter(ours)).elements()]
         check(ours == theirs, f"'{expr}': tscap kept the frames tcpdump kept "
                               f"({len(ours)} vs {len(theirs)}; only tscap: {only_ours}, "
                               f"only tcpdump: {only_theirs})")
@@ -184,6 +196,22 @@ try:
         if f in expect:
             n = len(frames(os.path.join(d, f"f{i}.pcapng")))
             check(n == expect[f], f"'{f}' keeps {expect[f]} frames: {n}")
+
+    # pcap: the same frames, nanosecond stamps tshark reads, labelled with
+    # libpcap's time stamp type.
+    check(frames(os.path.join(d, "libpcap.pcapng")) == frames(os.path.join(d, "main.pcap")),
+          "pcap: kept the frames tcpdump kept")
+    rows = tshark(os.path.join(d, "libpcap.pcapng"),
+                  ["frame.time_epoch", "frame.interface_description"])
+    check(len(rows) == 20 and all(len(r[0].split(".")[1]) == 9 for r in rows)
+          and any(not r[0].endswith("000") for r in rows),
+          f"tshark reads 20 frames with nanosecond stamps: {rows[:2]}")
+    check(all(r[1] == f"pcap:{IF_B} (libpcap time stamp type host)" for r in rows),
+          f"the interface names libpcap's stamp type: {rows[:1]}")
+    rc, pkts, notes, err = tscap_read(os.path.join(d, "libpcap.pcapng"))
+    check(rc == 0 and [p["source"] for p in pkts] == ["sw-rx"] * 20,
+          f"libpcap's host stamps are the kernel's software stamps, not more: "
+          f"{[p['source'] for p in pkts][:3]}")
 
     # Every frame: a kernel software stamp after the sender's clock before
     # sending, before tscap's own user-space stamp.
