@@ -156,6 +156,14 @@ enum tsc_cap {
 	TSC_CAP_TX_HW = 1u << 3,
 };
 
+/* Which received frames the NIC can stamp: wire capture wants them all;
+ * many NICs stamp only PTP. */
+enum tsc_hw_rx_cover {
+	TSC_HW_RX_NONE = 0, /* no hardware RX stamping */
+	TSC_HW_RX_SOME = 1, /* only filtered subsets (PTP event messages, ...) */
+	TSC_HW_RX_ALL = 2,  /* every frame (HWTSTAMP_FILTER_ALL) */
+};
+
 struct tsc_nic_info {
 	char ifname[TSC_IFNAME_MAX];
 	unsigned ifindex;
@@ -164,6 +172,7 @@ struct tsc_nic_info {
 	int phc_index;       /* -1: no hardware clock */
 	char flags[320];     /* the OS's own names for what is advertised */
 	char tx_types[96], rx_filters[320];
+	int hw_rx_cover;  /* enum tsc_hw_rx_cover */
 	int config_err;   /* 0, or errno of reading the hardware config */
 	int hw_rx_on;     /* the NIC stamps received packets now: 1, 0, -1 unknown */
 	int hw_tx_on;     /* ... transmitted packets */
