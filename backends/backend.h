@@ -16,8 +16,9 @@
 /* The order is --stamp's choices. NONE: no kernel stamps, user space only. */
 enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW, TSC_STAMP_NONE };
 /* The order is --rx's choices. AUTO: io_uring where the kernel has
- * multishot recvmsg, recvmmsg otherwise. */
-enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG };
+ * multishot recvmsg, recvmmsg otherwise. RING: a wire: source's frames
+ * through a memory-mapped ring, one stamp per frame. */
+enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG, TSC_RX_RING };
 /* The order is --direction's choices: which frames a wire: source keeps. */
 enum tsc_direction { TSC_DIRECTION_INOUT = 0, TSC_DIRECTION_IN, TSC_DIRECTION_OUT };
 /* Their names, in that order, NULL-ended: the options' choices. */
@@ -35,6 +36,7 @@ struct tsc_source_opts {
 	uint8_t direction; /* wire:, pcap: enum tsc_direction */
 	uint8_t promisc;   /* wire:, pcap: the interface in promiscuous mode meanwhile */
 	uint32_t snaplen;  /* pcap: bytes libpcap keeps of each frame (0: all) */
+	uint8_t ring;      /* wire: frames into a memory-mapped ring (--rx ring) */
 };
 
 /* What the OS granted, for reports and the file's interface description. */

@@ -131,7 +131,7 @@ def wire_section(results):
     f = os.path.join(SHM, f"tscap-bench-{port}.pcapng")
     flt = f"udp port {port}"
     rx = {}
-    for path in ("mmsg", "uring"):
+    for path in ("mmsg", "uring", "ring"):
         rx[f"tscap wire:lo --rx {path} --stamp sw -w file"] = [
             TSCAP, "capture", "wire:lo", "-f", flt, "--rx", path, "--stamp", "sw", "-w", f, "-q"]
     rx["tscap pcap:lo -w file (libpcap, one stamp)"] = [

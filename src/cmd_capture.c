@@ -123,8 +123,8 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "bytes of each frame to keep (default 262144)"},
 	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, tsc_stamp_mode_names, "auto|hw|sw|none",
 	     "stamp source (default auto; none: user space only)"},
-	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, tsc_rx_kind_names, "auto|uring|mmsg|msg",
-	     "receive path (default auto: recvmmsg, see README)"},
+	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, tsc_rx_kind_names, "auto|uring|mmsg|msg|ring",
+	     "receive path (default auto: recvmmsg, see README; ring: wire: only)"},
 	    {"coalesce", 0, OPT_UINT, &o->coalesce_us, 0, 100000, NULL, "USEC",
 	     "while traffic flows, wait USEC between reads to batch (default 200, 0 = off)"},
 	    {"threads", 0, OPT_UINT, &o->threads, 1, MAX_THREADS, NULL, "N",
@@ -198,7 +198,8 @@ static int open_sources(struct capture *c)
 		                             .reuseport = c->o.threads > 1,
 		                             .direction = (uint8_t)c->o.direction,
 		                             .promisc = (uint8_t)c->o.promisc,
-		                             .snaplen = (uint32_t)c->o.snaplen};
+		                             .snaplen = (uint32_t)c->o.snaplen,
+		                             .ring = c->o.rx == TSC_RX_RING};
 		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0) {
 			return -1;
 		}

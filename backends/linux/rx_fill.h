@@ -19,6 +19,7 @@
 /* The Linux rx paths; tsc_rx_open picks one. */
 int rx_mmsg_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct tsc_rx **out);
 int rx_uring_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct tsc_rx **out);
+int rx_ring_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct tsc_rx **out);
 /* 1 if this kernel has io_uring with multishot recvmsg; else 0 and why. */
 int rx_uring_available(char *why, size_t whylen);
 

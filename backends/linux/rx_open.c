@@ -27,5 +27,8 @@ int tsc_rx_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct t
 		tsc_err("--rx uring: %s", why);
 		return -1;
 	}
+	if (o.kind == TSC_RX_RING) {
+		return rx_ring_open(src, &o, out);
+	}
 	return o.kind == TSC_RX_URING ? rx_uring_open(src, &o, out) : rx_mmsg_open(src, &o, out);
 }

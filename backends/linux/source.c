@@ -416,6 +416,9 @@ int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts 
 	return 0;
 
 no_config:
+	if (src->kind == TSC_EP_WIRE) {
+		linux_wire_close(src);
+	}
 	if (src->fd >= 0) {
 		hwstamp_restore(src->fd, &src->hw);
 		close(src->fd);

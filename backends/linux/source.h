@@ -25,7 +25,15 @@ struct tsc_source {
 	unsigned ifindex;        /* wire: the interface */
 	uint64_t wire_drops;     /* wire: PACKET_STATISTICS drops so far */
 	struct pcap_live *pcap;  /* pcap: libpcap's capture */
+	uint8_t *ring;           /* wire: --rx ring: the mapped TPACKET_V3 ring */
+	size_t ring_len;
+	unsigned ring_blocks;
 };
+
+/* --rx ring (rx_ring.c): the ring set up on a wire: socket before it is
+ * bound, of about `bytes`, and unmapped at close. */
+int linux_ring_setup(struct tsc_source *src, uint32_t bytes, enum tsc_stamp_mode stamp);
+void linux_ring_unmap(struct tsc_source *src);
 
 /* wire: room to put a VLAN tag back in front of the frame's type field. */
 #define LINUX_WIRE_HEADROOM 4

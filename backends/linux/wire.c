@@ -155,7 +155,8 @@ int linux_wire_configure(struct tsc_source *src, const struct tsc_source_opts *o
 	src->grant.drops = linux_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
 	linux_set_rcvbuf(src, opts->rcvbuf);
 	if ((r = linux_setup_stamps(src, opts->stamp, 0)) < 0 ||
-	    (r = attach_filter(src, opts)) < 0) {
+	    (r = attach_filter(src, opts)) < 0 ||
+	    (opts->ring && (r = linux_ring_setup(src, opts->rcvbuf, opts->stamp)) < 0)) {
 		return r;
 	}
 	struct sockaddr_ll sll = {
@@ -183,6 +184,7 @@ void linux_wire_close(struct tsc_source *src)
 	if (src->promisc) {
 		set_promisc(src, 0); /* the kernel would on close too; say it plainly */
 	}
+	linux_ring_unmap(src);
 }
 
 /* PACKET_STATISTICS hands out the counts since the last read and resets

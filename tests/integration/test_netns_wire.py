@@ -152,6 +152,12 @@ try:
                                                   "--immediate-mode",
                                                   "--time-stamp-precision=nano", "-w",
                                                   os.path.join(d, name + ".pcap"), expr)))
+    # The same through the other rx paths: io_uring and the mapped ring.
+    for path in ("uring", "ring"):
+        procs.append(("udp", path, "tscap", in_b(TSCAP, "capture", f"wire:{IF_B}", "-f", "udp",
+                                                 "--rx", path, "-q", "-w",
+                                                 os.path.join(d, path + ".pcapng"),
+                                                 "--duration", "60")))
     # The same through libpcap's live capture (pcap:IFACE).
     procs.append(("udp", "libpcap", "tscap", in_b(TSCAP, "capture", f"pcap:{IF_B}", "-f", "udp",
                                                   "-q", "-w", os.path.join(d, "libpcap.pcapng"),
@@ -196,6 +202,13 @@ try:
         if f in expect:
             n = len(frames(os.path.join(d, f"f{i}.pcapng")))
             check(n == expect[f], f"'{f}' keeps {expect[f]} frames: {n}")
+
+    for path in ("uring", "ring"):
+        check(frames(os.path.join(d, path + ".pcapng")) == frames(os.path.join(d, "main.pcap")),
+              f"--rx {path}: kept the frames tcpdump kept, tags put back")
+        rc, pkts, _, _ = tscap_read(os.path.join(d, path + ".pcapng"))
+        check(rc == 0 and len(pkts) == 20 and all("sw-rx" in p["stamps"] for p in pkts),
+              f"--rx {path}: every frame has its software stamp")
 
     # pcap: the same frames, nanosecond stamps tshark reads, labelled with
     # libpcap's time stamp type.
