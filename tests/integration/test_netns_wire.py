@@ -13,11 +13,12 @@ buffer are counted exactly."""
 import os
 from collections import Counter
 import signal
+import socket
 import subprocess
 import sys
 import time
 
-from tsctest import (PCAP_NS_DUMP, TSCAP, check, done, need, ns, skip, summary, tmpdir,
+from tsctest import (PCAP_NS_DUMP, TSCAP, check, done, free_port, need, ns, skip, summary, tmpdir,
                      tscap_read, tshark)
 
 if os.geteuid() != 0:
@@ -268,6 +269,25 @@ for i in range(300):
     rc, pkts, notes, _ = tscap_read(out)
     isb = [n for n in notes if "dropped" in n and "interface 0" in n]
     check(any(f"dropped {s['dropped']}" in n for n in isb), f"the ISB says the drops: {isb}")
+
+    # lo shows each datagram twice, out and in; --direction keeps one way.
+    port = free_port()
+    for direction, want in (("inout", ["out", "in"]), ("in", ["in"]), ("out", ["out"])):
+        out = os.path.join(d, f"lo-{direction}.pcapng")
+        cap = subprocess.Popen([TSCAP, "capture", "wire:lo", "-f", f"udp port {port}",
+                                "--direction", direction, "-q", "-w", out, "-c", str(len(want)),
+                                "--duration", "20"], stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.sendto(b"lo", ("127.0.0.1", port))
+        cap.communicate(timeout=30)
+        r = subprocess.run([TSCAP, "read", out], capture_output=True, text=True, timeout=30)
+        got = ["out" if l.endswith(" out") else "in" for l in r.stdout.splitlines()
+               if l[:1].isdigit()]
+        check(got == want, f"wire:lo --direction {direction}: {got}, want {want}")
+        rows = tshark(out, ["frame.packet_flags_direction"])
+        check([int(x[0], 16) for x in rows] == [2 if w == "out" else 1 for w in want],
+              f"--direction {direction}: epb_flags as tshark reads them: {rows}")
 finally:
     for *_, p in procs:
         if p.poll() is None:
