@@ -42,6 +42,7 @@ enum tsc_pkt_flag {
 	TSC_PKT_TRUNC = 1u << 0,  /* payload longer than what was captured */
 	TSC_PKT_CTRUNC = 1u << 1, /* control data cut short (MSG_CTRUNC) */
 	TSC_PKT_CBAD = 1u << 2,   /* a control message was malformed */
+	TSC_PKT_HPREC = 1u << 3,  /* hw-rx stamped on entrance, high precision (FreeBSD) */
 };
 
 struct tsc_pkt {
