@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/utsname.h>
 
+#include "log.h"
 #include "posix.h"
 
 void tsc_os_describe(char *os, unsigned oslen, char *hw, unsigned hwlen)
@@ -52,8 +53,7 @@ int tsc_probe_open(const struct tsc_probe_opts *o, struct tsc_probe **out,
 	(void)o;
 	(void)info;
 	*out = NULL;
-	fprintf(stderr, "tscap: probe: not available on %s (it reads Linux's ethtool interface)\n",
-	        os_backend_name);
+	tsc_err("probe: not available on %s (it reads Linux's ethtool interface)", os_backend_name);
 	return -EOPNOTSUPP;
 }
 

@@ -6,10 +6,10 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -197,10 +197,11 @@ int64_t tsc_source_kernel_drops(const struct tsc_source *src)
 
 int tsc_source_queued(const struct tsc_source *src)
 {
-	int bytes = 0;
+	struct pollfd p = {.fd = src->fd, .events = POLLIN};
 
-	/* FIONREAD counts queued bytes: an empty datagram reads as none. */
-	return ioctl(src->fd, FIONREAD, &bytes) == 0 && bytes > 0;
+	/* poll, not FIONREAD: the same on every POSIX system, and an empty
+	 * datagram counts too. */
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
 int64_t tsc_source_send(struct tsc_source *src, const struct tsc_addr *to,

@@ -599,9 +599,22 @@ static void test_creds(void)
 	}
 }
 
+/* Built on FreeBSD itself: the written-out layout is the system's own. */
+static void test_native(void)
+{
+#if defined(__FreeBSD__)
+	const struct cmsg_abi *a = sizeof(long) == 8 ? &freebsd_abi_64 : &freebsd_abi_i386;
+
+	CHECK_EQ_U64(cmsg_abi_native.hdr_len, a->hdr_len);
+	CHECK_EQ_U64(cmsg_abi_native.len_size, a->len_size);
+	CHECK_EQ_U64(cmsg_abi_native.align, a->align);
+#endif
+}
+
 int main(void)
 {
 	SKIP_UNLESS_LITTLE_ENDIAN();
+	test_native();
 	test_kernel_literal();
 	test_each_clock();
 	test_bintime_rounding();

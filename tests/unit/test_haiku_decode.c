@@ -128,9 +128,22 @@ static void test_ucred(void)
 	CHECK_EQ_U64(haiku_ucred_decode(b, 8, &cr), (uint64_t)-1);
 }
 
+/* Built on Haiku itself: the written-out layout is the system's own. */
+static void test_native(void)
+{
+#if defined(__HAIKU__)
+	const struct cmsg_abi *a = sizeof(long) == 8 ? &haiku_abi_64 : &haiku_abi_32;
+
+	CHECK_EQ_U64(cmsg_abi_native.hdr_len, a->hdr_len);
+	CHECK_EQ_U64(cmsg_abi_native.len_size, a->len_size);
+	CHECK_EQ_U64(cmsg_abi_native.align, a->align);
+#endif
+}
+
 int main(void)
 {
 	SKIP_UNLESS_LITTLE_ENDIAN();
+	test_native();
 	test_rights_64();
 	test_rights_32();
 	test_odd();

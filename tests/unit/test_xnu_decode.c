@@ -253,9 +253,22 @@ static void test_xucred(void)
 	CHECK_EQ_U64(xnu_xucred_decode(b, sizeof(b), &cr), (uint64_t)-1);
 }
 
+/* Built on macOS itself: the written-out layout is the system's own. */
+static void test_native(void)
+{
+#if defined(__APPLE__)
+	const struct cmsg_abi *a = &xnu_abi;
+
+	CHECK_EQ_U64(cmsg_abi_native.hdr_len, a->hdr_len);
+	CHECK_EQ_U64(cmsg_abi_native.len_size, a->len_size);
+	CHECK_EQ_U64(cmsg_abi_native.align, a->align);
+#endif
+}
+
 int main(void)
 {
 	SKIP_UNLESS_LITTLE_ENDIAN();
+	test_native();
 	test_kernel_literal();
 	test_timestamp_only();
 	test_ticks();
