@@ -547,8 +547,9 @@ static void summary(struct capture *const *w, unsigned nw)
 		        (unsigned long long)stalls);
 	}
 	if (!stamps[TSC_HW_RX] && received && c->o.stamp == TSC_STAMP_AUTO) {
-		fprintf(stderr,
-		        "tscap: no hardware stamps arrived: software stamps are in the file\n");
+		/* Haiku has none but user-space stamps. */
+		fprintf(stderr, "tscap: no hardware stamps arrived: %s stamps are in the file\n",
+		        stamps[TSC_SW_RX] ? "software" : "user-space");
 	}
 }
 

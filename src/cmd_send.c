@@ -183,9 +183,7 @@ static uint64_t due(const struct sender *s, int64_t t0)
 			return 0;
 		}
 		int64_t next = t0 + (int64_t)((double)s->sent * 1e9 / s->o.rate);
-		struct timespec ts = {.tv_sec = next / TSC_NS_PER_SEC,
-		                      .tv_nsec = next % TSC_NS_PER_SEC};
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		tsc_sleep_until_monotonic(next);
 	}
 }
 

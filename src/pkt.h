@@ -42,7 +42,8 @@ enum tsc_pkt_flag {
 	TSC_PKT_TRUNC = 1u << 0,  /* payload longer than what was captured */
 	TSC_PKT_CTRUNC = 1u << 1, /* control data cut short (MSG_CTRUNC) */
 	TSC_PKT_CBAD = 1u << 2,   /* a control message was malformed */
-	TSC_PKT_FRAME = 1u << 3,  /* data is the whole link-layer frame (wire:, pcap:) */
+	TSC_PKT_HPREC = 1u << 3,  /* hw-rx stamped on entrance, high precision (FreeBSD) */
+	TSC_PKT_FRAME = 1u << 4,  /* data is the whole link-layer frame (wire:, pcap:) */
 };
 
 /* Which way a frame went, and how it was addressed: pcapng's epb_flags

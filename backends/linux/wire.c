@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "filter.h"
+#include "pcap_filter.h"
 #include "log.h"
 #include "pcapng.h"
 #include "source.h"

@@ -8,8 +8,8 @@
 
 #include "cbuf.h"
 #include "check.h"
-#include "decode.h"
-#include "decode_wire.h"
+#include "linux/decode.h"
+#include "linux/decode_wire.h"
 #include "pcapng.h"
 
 /* struct tpacket_auxdata: u32 tp_status, tp_len, tp_snaplen; u16 tp_mac,

@@ -5,8 +5,8 @@
  * an 82599 (PTP-only filters), veth / lo (software only). */
 #include "cbuf.h"
 #include "check.h"
-#include "tsinfo.h"
 #include "backend.h"
+#include "linux/tsinfo.h"
 
 /* ethtool_ts_info: cmd, so_timestamping, phc_index, tx_types,
  * tx_reserved[3], rx_filters, rx_reserved[3]. */

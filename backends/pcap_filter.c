@@ -1,4 +1,4 @@
-#include "filter.h"
+#include "pcap_filter.h"
 
 #include <pcap/pcap.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Capture filters in tcpdump's syntax, compiled by libpcap into classic
  * BPF: the program tcpdump itself would install for the interface. */
-#ifndef TSCAP_FILTER_H
-#define TSCAP_FILTER_H
+#ifndef TSCAP_PCAP_FILTER_H
+#define TSCAP_PCAP_FILTER_H
 
 #include <stddef.h>
 #include <stdint.h>
