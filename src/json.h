@@ -5,9 +5,14 @@
 
 #include <stdio.h>
 
+#include "samples.h"
+
 /* Writes s as a quoted JSON string. */
 void json_str(FILE *f, const char *s);
 /* "key": "value" with a leading separator when !first. */
 void json_kv_str(FILE *f, int first, const char *key, const char *value);
+/* A distribution of ns values: {"n", "min", "mean", "p50", "p90", "p99",
+ * "p99_9", "max"}, or null when empty. Sorts s. */
+void json_samples(FILE *f, struct tsc_samples *s);
 
 #endif
