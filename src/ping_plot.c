@@ -136,9 +136,8 @@ int ping_plot(const struct ping_result *r, struct latency_summary *s)
 	title_lines(&svg, r, s);
 	plot_histogram(&svg, (struct plot_box){0, TOP, W / 2, 380}, "Round trip: histogram",
 	               "round trip", s->rtt.v, s->rtt.n, &range, marks, 4);
-	struct plot_series cdf[2] = {
-	    {"kernel stamps", s->rtt.v, s->rtt.n},
-	    {"user space (what the stamps remove)", s->rtt_user.v, s->rtt_user.n}};
+	struct plot_series cdf[2] = {{"kernel stamps", s->rtt.v, s->rtt.n},
+	                             {"user-space clocks", s->rtt_user.v, s->rtt_user.n}};
 	plot_cdf(&svg, (struct plot_box){W / 2, TOP, W / 2, 380}, "Round trip: CDF", "round trip",
 	         cdf, 2, (struct plot_mark[]){marks[0], marks[2]}, 2);
 	plot_timeline(&svg, (struct plot_box){0, TOP + 380, W / 2, H - TOP - 380},

@@ -380,7 +380,7 @@ static void note_above(struct svg *s, struct plot_box in, const struct plot_rang
 	snprintf(t, sizeof(t), "%zu above %s (max %s) not shown", r->above, hi, max);
 	fprintf(s->f, "<g class=\"above\" data-count=\"%zu\" data-max-ns=\"%lld\">", r->above,
 	        (long long)r->max);
-	svg_text(s, in.x + in.w - 6, in.y + 16, "end", 12, 0, C_LOSS, t);
+	svg_text(s, in.x + in.w, in.y - 8, "end", 12, 0, C_LOSS, t); /* above the area */
 	fputs("</g>\n", s->f);
 }
 
@@ -502,17 +502,21 @@ void plot_cdf(struct svg *s, struct plot_box b, const char *title, const char *x
 	double lo = INFINITY, hi = -INFINITY;
 
 	panel_title(s, b, title);
+	/* The first series whole; the others up to their p99, so that one
+	 * far outlier of a comparison does not squash both curves. */
 	for (size_t k = 0; k < n_series; k++) {
-		if (series[k].n) {
-			lo = fmin(lo, (double)series[k].v[0]);
-			hi = fmax(hi, (double)series[k].v[series[k].n - 1]);
+		const struct plot_series *sr = &series[k];
+		if (sr->n) {
+			size_t top = k ? (size_t)(0.99 * (double)(sr->n - 1) + 0.5) : sr->n - 1;
+			lo = fmin(lo, (double)sr->v[0]);
+			hi = fmax(hi, (double)sr->v[top]);
 		}
 	}
 	if (!(lo <= hi)) {
 		svg_text(s, in.x + in.w / 2, in.y + in.h / 2, "middle", 14, 0, C_AXIS, "no data");
 		return;
 	}
-	if (lo > 0 && hi / lo > 20) {
+	if (lo > 0 && hi / lo > 4) { /* log: both a tight body and a tail get room */
 		axis_log(&x, lo, hi, in.x, in.x + in.w);
 	} else {
 		axis_linear(&x, lo, hi, in.x, in.x + in.w, 6, 1);
@@ -532,11 +536,14 @@ void plot_cdf(struct svg *s, struct plot_box b, const char *title, const char *x
 		        "d=\"M%.1f,%.1f",
 		        k ? C_OTHER : C_DATA, k ? " stroke-dasharray=\"7,3\"" : "",
 		        px(&x, (double)sr->v[0]), px(&y, 0));
-		/* Steps, one per pixel column: exact to the eye, bounded in size. */
-		for (size_t i = 0; i < sr->n;) {
+		/* Steps, one per pixel column: exact to the eye, bounded in size;
+		 * what lies beyond the axis leaves it at the right edge. */
+		size_t i = 0;
+		while (i < sr->n && (double)sr->v[i] <= x.hi) {
 			double xi = px(&x, (double)sr->v[i]);
 			size_t j = i;
-			while (j < sr->n && px(&x, (double)sr->v[j]) - xi < 0.5) {
+			while (j < sr->n && (double)sr->v[j] <= x.hi &&
+			       px(&x, (double)sr->v[j]) - xi < 0.5) {
 				j++;
 			}
 			fprintf(s->f, " L%.1f,%.1f L%.1f,%.1f", xi,
@@ -544,7 +551,17 @@ void plot_cdf(struct svg *s, struct plot_box b, const char *title, const char *x
 			        px(&y, 100.0 * (double)j / (double)sr->n));
 			i = j;
 		}
+		if (i < sr->n) {
+			fprintf(s->f, " H%.1f", in.x + in.w);
+		}
 		fputs("\"/>\n", s->f);
+		if (i < sr->n) {
+			char t[160], m[32];
+			plot_fmt_ns(m, sizeof(m), sr->v[sr->n - 1]);
+			snprintf(t, sizeof(t), "%s: %.1f%% beyond the axis (max %s)", sr->name,
+			         100.0 * (double)(sr->n - i) / (double)sr->n, m);
+			svg_text(s, in.x + in.w, in.y - 8, "end", 11, 0, C_AXIS, t);
+		}
 		/* Bottom right: a CDF rises from bottom left to top right. */
 		legend_line(s, in.x + in.w * 0.42,
 		            in.y + in.h - 12 - 18 * (double)(n_series - 1 - k),

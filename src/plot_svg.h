@@ -72,7 +72,7 @@ void plot_histogram(struct svg *s, struct plot_box b, const char *title, const c
                     const struct plot_mark *marks, size_t n_marks);
 
 /* series[0] is the one the marks belong to. A log x axis when every value
- * is positive and they span more than a factor of 20. */
+ * is positive and they span more than a factor of 4. */
 void plot_cdf(struct svg *s, struct plot_box b, const char *title, const char *xlabel,
               const struct plot_series *series, size_t n_series, const struct plot_mark *marks,
               size_t n_marks);
