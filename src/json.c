@@ -2,17 +2,42 @@
 
 #include <inttypes.h>
 
+int utf8_seq_len(const unsigned char *p)
+{
+	int n = p[0] < 0x80             ? 1
+	        : (p[0] & 0xe0) == 0xc0 ? 2
+	        : (p[0] & 0xf0) == 0xe0 ? 3
+	        : (p[0] & 0xf8) == 0xf0 ? 4
+	                                : 0;
+
+	if (n == 2 && p[0] < 0xc2) {
+		return 0; /* overlong */
+	}
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+	}
+	return n;
+}
+
 void json_str(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
+		int n = utf8_seq_len(p);
 		if (*p == '"' || *p == '\\') {
 			fprintf(f, "\\%c", *p);
 		} else if (*p < 0x20) {
 			fprintf(f, "\\u%04x", *p);
+		} else if (n) {
+			fwrite(p, 1, (size_t)n, f);
 		} else {
-			fputc(*p, f);
+			fputs("\\ufffd", f);
 		}
+		p += n ? n : 1;
 	}
 	fputc('"', f);
 }

@@ -7,7 +7,11 @@
 
 #include "samples.h"
 
-/* Writes s as a quoted JSON string. */
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if it is not
+ * one (a file name need not be UTF-8; JSON and XML text must be). */
+int utf8_seq_len(const unsigned char *p);
+/* Writes s as a quoted JSON string; bytes that are not UTF-8 become
+ * U+FFFD. */
 void json_str(FILE *f, const char *s);
 /* "key": "value" with a leading separator when !first. */
 void json_kv_str(FILE *f, int first, const char *key, const char *value);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 /* Okabe-Ito: told apart with any colour vision, and in grey. */
 static const char *const palette[] = {"#E69F00", "#56B4E9", "#009E73", "#CC79A7",
                                       "#0072B2", "#D55E00", "#F0E442", "#000000"};
@@ -185,25 +187,30 @@ static void tick_text(const struct axis *a, double v, char *out, size_t len)
 	snprintf(out, len, "%.*f", dec, u);
 }
 
-static void put_escaped(FILE *f, const char *t)
+/* Text as XML character data: markup escaped, and what XML 1.0 does not
+ * allow (control characters, bytes that are not UTF-8, as a file name may
+ * have) written as '?'. */
+static void put_escaped(FILE *f, const char *text)
 {
-	for (; *t; t++) {
-		switch (*t) {
-		case '&':
+	const unsigned char *t = (const unsigned char *)text;
+
+	while (*t) {
+		int n = utf8_seq_len(t);
+		if (*t == '&') {
 			fputs("&amp;", f);
-			break;
-		case '<':
+		} else if (*t == '<') {
 			fputs("&lt;", f);
-			break;
-		case '>':
+		} else if (*t == '>') {
 			fputs("&gt;", f);
-			break;
-		case '"':
+		} else if (*t == '"') {
 			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*t, f);
+		} else if (!n || (*t < 0x20 && *t != '\t')) {
+			fputc('?', f);
+			n = 1;
+		} else {
+			fwrite(t, 1, (size_t)n, f);
 		}
+		t += n ? n : 1;
 	}
 }
 
@@ -658,8 +665,16 @@ void plot_timeline(struct svg *s, struct plot_box b, const char *title, const ch
 		tmax = lost_t[i] > tmax ? lost_t[i] : tmax;
 	}
 	axis_linear(&x, 0, (double)tmax, in.x, in.x + in.w, 8, 1);
-	axis_linear(&y, (double)(n ? r->lo : 0), (double)(n ? r->hi : 1), in.y + in.h, in.y, 5, 1);
+	if (n && r->lo > 0 && (double)r->hi / (double)r->lo > 20) { /* as the histogram */
+		axis_log(&y, (double)r->lo, (double)r->hi, in.y + in.h, in.y);
+	} else {
+		axis_linear(&y, (double)(n ? r->lo : 0), (double)(n ? r->hi : 1), in.y + in.h, in.y,
+		            5, 1);
+	}
 	draw_axes(s, in, &x, "time since the first packet", &y, ylabel, "");
+	if (y.log) {
+		svg_text(s, in.x - 70, in.y + in.h + 40, "start", 11, 0, C_AXIS, "log scale");
+	}
 	draw_losses(s, in, &x, lost_t, n_lost, n_lost_total, lost_label);
 	/* Dots as zero-length round-capped strokes, one per 2x2 px cell. */
 	int gw = (int)(in.w / 2) + 1, gh = (int)(in.h / 2) + 2;

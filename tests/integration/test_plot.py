@@ -238,7 +238,8 @@ check_marks(root, js["delay"], "read kernel->user")
 check(losses(root) == js["drops"] == 0, f"read kernel->user: losses {losses(root)}")
 
 # --- read, inter-arrival: a nanosecond pcap with times we chose ----------------
-pcap = os.path.join(tmp, "iat.pcap")
+# A file name that is not valid XML as it stands: markup and a non-UTF-8 byte.
+pcap = os.path.join(tmp, os.fsdecode(b"iat & <odd\xff>.pcap"))
 times = [1_700_000_000_000_000_000]
 for i in range(1, 120):
     times.append(times[-1] + 1000 * (1 + i % 7) + (50_000 if i % 40 == 0 else 0))
