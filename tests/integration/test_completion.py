@@ -3,17 +3,20 @@ for tscap, and what it offers after each kind of word is right: the
 commands of tscap --help, every option of each command's --help, the
 choices of --stamp/--rx/--format, capture files for read, interfaces for
 probe, endpoint hints (with bash's splitting of words at colons)."""
+import atexit
 import os
 import re
 import shlex
+import shutil
 import subprocess
 
-from tsctest import TSCAP, check, done, need, tmpdir
+from tsctest import FAILS, TSCAP, check, done, need, tmpdir
 
 need("bash")
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "completions",
                       "tscap")
 tmp = tmpdir()
+atexit.register(lambda: FAILS or shutil.rmtree(tmp, ignore_errors=True))  # kept on failure
 for name in ("a.pcapng", "b.pcap", "notes.txt", "plot.svg"):
     open(os.path.join(tmp, name), "w").close()
 os.mkdir(os.path.join(tmp, "sub"))

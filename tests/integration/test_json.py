@@ -3,17 +3,20 @@ each key a command prints is documented with a matching type, each
 documented key that is not optional is printed. Also: one JSON object on
 stdout and nothing else, and the same figures as the text where both say
 them (capture's counts, read's packets)."""
+import atexit
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
 
-from tsctest import TSCAP, Capture, check, done, free_port, tmpdir
+from tsctest import FAILS, TSCAP, Capture, check, done, free_port, tmpdir
 
 DOC = os.path.join(os.path.dirname(__file__), "..", "..", "doc", "json.md")
 tmp = tmpdir()
+atexit.register(lambda: FAILS or shutil.rmtree(tmp, ignore_errors=True))  # kept on failure
 
 
 def schema():

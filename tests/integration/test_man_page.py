@@ -4,18 +4,21 @@ EXIT STATUS), every option each command's --help lists, and the exit
 codes it documents for the cases this test can make happen. Also the
 habits around it: tscap --version, tscap help COMMAND = COMMAND --help,
 one-line errors with exit 1 for bad usage."""
+import atexit
 import os
 import re
+import shutil
 import socket
 import subprocess
 
 from aptget import ensure
-from tsctest import TSCAP, check, done, tmpdir
+from tsctest import FAILS, TSCAP, check, done, tmpdir
 
 ensure("groff", "groff-base")
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 MAN = os.path.join(ROOT, "man", "tscap.1")
 tmp = tmpdir()
+atexit.register(lambda: FAILS or shutil.rmtree(tmp, ignore_errors=True))  # kept on failure
 
 
 def run(*args, timeout=30):

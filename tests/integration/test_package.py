@@ -7,6 +7,7 @@ this system's packages that the .deb depends on (so dpkg checks the
 versions), the installed tscap runs, and dpkg removes it without a trace.
 The dependencies are also checked against what apt would install on this
 Debian, when its package lists are there."""
+import atexit
 import gzip
 import os
 import re
@@ -14,7 +15,7 @@ import shutil
 import subprocess
 
 from aptget import ensure
-from tsctest import TSCAP, check, done, skip, tmpdir
+from tsctest import FAILS, TSCAP, check, done, skip, tmpdir
 
 ensure("lintian", "lintian")
 ensure("dpkg-shlibdeps", "dpkg-dev")
@@ -24,6 +25,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 if not os.path.exists(os.path.join(BUILD, "CPackConfig.cmake")):
     skip(f"{BUILD} is not a configured build directory (no CPackConfig.cmake)")
 tmp = tmpdir()
+atexit.register(lambda: FAILS or shutil.rmtree(tmp, ignore_errors=True))  # kept on failure
 version = subprocess.run([TSCAP, "--version"], capture_output=True, text=True).stdout
 
 

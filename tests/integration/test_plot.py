@@ -7,9 +7,11 @@ the stacked bar. The read cases cover the three delays `tscap read`
 plots: one-way (tscap send payloads, with losses made on purpose),
 kernel -> user (plain datagrams), inter-arrival (a pcap written here with
 known times, so the percentiles are checked against our own arithmetic)."""
+import atexit
 import collections
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -18,11 +20,12 @@ import xml.etree.ElementTree as ET
 import zlib
 
 from aptget import ensure
-from tsctest import TSCAP, Capture, check, done, free_port, tmpdir
+from tsctest import FAILS, TSCAP, Capture, check, done, free_port, tmpdir
 
 ensure("xmllint", "libxml2-utils")
 ensure("rsvg-convert", "librsvg2-bin")
 tmp = tmpdir()
+atexit.register(lambda: FAILS or shutil.rmtree(tmp, ignore_errors=True))  # kept on failure
 SVG = "{http://www.w3.org/2000/svg}"
 
 
