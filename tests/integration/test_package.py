@@ -20,6 +20,7 @@ from tsctest import FAILS, TSCAP, check, done, skip, tmpdir
 ensure("lintian", "lintian")
 ensure("dpkg-shlibdeps", "dpkg-dev")
 ensure("cpack", "cmake")
+ensure("file", "file")  # CPack's shlibdeps step finds ELF files with it
 BUILD = os.path.dirname(os.path.abspath(TSCAP))
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 if not os.path.exists(os.path.join(BUILD, "CPackConfig.cmake")):
