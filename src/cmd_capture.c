@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "capfilter.h"
 #include "cmds.h"
 #include "log.h"
 #include "nstime.h"
@@ -31,7 +32,8 @@ struct capture_opts {
 	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
 	unsigned long long threads;
-	int stamp, rx, quiet;
+	int stamp, rx, quiet, no_summary;
+	const char *filter;
 };
 
 /* What the threads of one capture share. */
@@ -58,11 +60,25 @@ struct capture {
 	struct tsc_ep_stats st[MAX_ENDPOINTS];
 	struct tsc_pkt *pkts;
 	struct pcapng_sink sink;
+	struct tsc_filter *filter; /* --filter, shared read-only by the threads */
 	struct tsc_progress progress;
 	uint64_t written;
 	int64_t start_ns;
-	int failed; /* a write or receive error stopped the capture */
+	int failed;      /* a write or receive error stopped the capture */
+	int reader_gone; /* the pipe's reader closed it: a normal end */
 };
+
+/* A write or receive failed. The reader of a pipe going away (tshark -c,
+ * Wireshark's stop, head) ends the capture normally, everywhere. */
+static void fail(struct capture *c)
+{
+	if (c->sink.w.err == -EPIPE && c->sink.w.is_pipe) {
+		c->reader_gone = 1;
+		tsc_stop = SIGPIPE;
+		return;
+	}
+	c->failed = 1;
+}
 
 static void catch_signals(void)
 {
@@ -95,7 +111,11 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "packets per receive call (default 64)"},
 	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
 	     "socket receive buffer (default 8 MiB)"},
+	    {"filter", 'f', OPT_STRING, &o->filter, 0, 0, NULL, "EXPR",
+	     "write only frames matching EXPR (pcap-filter syntax, on the synthesized frames)"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
+	    {"no-summary", 0, OPT_FLAG, &o->no_summary, 0, 0, NULL, NULL,
+	     "no closing summary on stderr (errors still)"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {0},
 	};
@@ -137,6 +157,14 @@ static int parse_args(struct capture *c, int argc, char **argv)
 		char err[256];
 		if (tsc_endpoint_parse(argv[i], &c->ep[c->n++], err, sizeof(err)) < 0) {
 			tsc_err("%s", err);
+			return -1;
+		}
+	}
+	if (o->filter && *o->filter) {
+		char err[256];
+		if (tsc_filter_compile(o->filter, (uint32_t)o->snaplen, &c->filter, err,
+		                       sizeof(err)) < 0) {
+			tsc_err("capture: bad --filter '%s': %s", o->filter, err);
 			return -1;
 		}
 	}
@@ -189,6 +217,7 @@ static int open_output(struct capture *c)
 		snprintf(names[i], sizeof(names[i]), "%s", ifn[0] ? ifn : "any");
 		ifs[i] = (struct pcapng_sink_if){.name = names[i], .desc = c->ep[i].text};
 	}
+	c->sink.filter = c->filter;
 	return pcapng_sink_open(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n);
 }
 
@@ -238,14 +267,15 @@ static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 		}
 		for (int k = 0; k < n; k++) {
 			uint64_t d = stats_on_pkt(&c->st[i], &c->pkts[k]);
-			if (pcapng_sink_pkt(&c->sink, &c->pkts[k], d) < 0) {
+			int w = pcapng_sink_pkt(&c->sink, &c->pkts[k], d);
+			if (w < 0) {
 				/* Pulled from the socket: count the rest as received. */
 				while (++k < n) {
 					stats_on_pkt(&c->st[i], &c->pkts[k]);
 				}
 				return -1;
 			}
-			c->st[i].written++;
+			c->st[i].written += w == 0; /* 1: the filter left it out */
 			c->written++;
 		}
 		if ((unsigned)n < max) {
@@ -332,7 +362,7 @@ static void run(struct capture *c)
 		uint64_t before = c->written;
 		int more = receive_round(c, timeout);
 		if (more < 0) {
-			c->failed = 1;
+			fail(c);
 			return;
 		}
 		/* Wait only when the round emptied the queues it touched; when it
@@ -353,7 +383,7 @@ static void run(struct capture *c)
 		uint64_t before = c->written;
 		for (unsigned i = 0; i < c->n; i++) {
 			if (drain_one(c, i, 1) < 0) {
-				c->failed = 1;
+				fail(c);
 				return;
 			}
 		}
@@ -367,7 +397,7 @@ static void run(struct capture *c)
 	for (unsigned i = 0; i < c->n && remaining(c); i++) {
 		for (int k = 0; k < 1024 && tsc_rx_pending(c->rx[i]); k++) {
 			if (drain_one(c, i, 1) < 0) {
-				c->failed = 1;
+				fail(c);
 				return;
 			}
 		}
@@ -402,7 +432,9 @@ static int finish(struct capture *c)
 		                                  .usrdeliv = c->st[i].written};
 	}
 	int r = pcapng_sink_close(&c->sink, isb, c->n);
-	if (r < 0) {
+	if (r == -EPIPE && c->sink.w.is_pipe) {
+		c->reader_gone = 1;
+	} else if (r < 0) {
 		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
 		        "complete write",
 		        strcmp(c->path, "-") ? c->path : "stdout", strerror(-r));
@@ -416,11 +448,15 @@ static int finish(struct capture *c)
 static void summary(struct capture *const *w, unsigned nw)
 {
 	const struct capture *c = w[0];
-	uint64_t received = 0, drops = 0, written = 0, stalls = 0, stamps[TSC_CLOCK_COUNT] = {0};
+	uint64_t received = 0, drops = 0, written = 0, filtered = 0, stalls = 0,
+	         stamps[TSC_CLOCK_COUNT] = {0};
+	int gone = 0;
 	char list[256];
 
 	for (unsigned t = 0; t < nw; t++) {
 		written += w[t]->sink.w.flushed; /* in the files, not just encoded */
+		filtered += w[t]->sink.filtered;
+		gone |= w[t]->reader_gone;
 		for (unsigned i = 0; i < c->n; i++) {
 			received += w[t]->st[i].received;
 			drops += w[t]->st[i].drops;
@@ -459,9 +495,17 @@ static void summary(struct capture *const *w, unsigned nw)
 			}
 		}
 	}
-	if (written < received) {
-		fprintf(stderr, "tscap: %llu received packets are not in the file (write failed)\n",
-		        (unsigned long long)(received - written));
+	if (c->filter) {
+		fprintf(stderr, "tscap: %llu left out by the filter\n",
+		        (unsigned long long)filtered);
+	}
+	if (gone) {
+		fprintf(stderr, "tscap: the reader closed the pipe: capture ended\n");
+	}
+	if (written + filtered < received) {
+		fprintf(stderr, "tscap: %llu received packets are not in the file (%s)\n",
+		        (unsigned long long)(received - written - filtered),
+		        gone ? "the reader had gone" : "write failed");
 	}
 	if (stalls) {
 		fprintf(stderr,
@@ -601,11 +645,16 @@ int cmd_capture(int argc, char **argv)
 		finish(w[t]);
 		rc = w[t]->failed ? 2 : rc;
 	}
-	summary(w, nw);
+	if (!w[0]->o.no_summary) {
+		summary(w, nw);
+	}
 out:
 	for (unsigned t = 0; t < nw || (t == 0 && w[0]); t++) {
 		if (!w[t]) {
 			break;
+		}
+		if (t == 0) {
+			tsc_filter_free(w[0]->filter);
 		}
 		cleanup(w[t]);
 		free(w[t]);

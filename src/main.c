@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "extcap.h"
 #include "log.h"
 
 static const struct {
@@ -29,6 +30,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	if (extcap_called(argc, argv)) { /* Wireshark, through a link in its extcap folder */
+		return cmd_extcap(argc, argv);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 1;
