@@ -10,9 +10,12 @@
  * after every receive batch, with kernel (or NIC) stamps. */
 #include "extcap.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "capfilter.h"
@@ -145,7 +148,18 @@ static int capture(const struct extcap_opts *o)
 		argv[argc++] = (char *)o->filter;
 	}
 	argv[argc] = NULL;
-	return cmd_capture(argc, argv);
+	/* dumpcap waits in open() for a writer: hold the fifo open from the
+	 * start, so that a capture that fails before opening it (a bad
+	 * filter, a port in use) ends dumpcap's wait with an empty pipe
+	 * instead of leaving it blocked. */
+	int hold = open(o->fifo, O_WRONLY | O_CLOEXEC);
+	if (hold < 0) {
+		tsc_err("extcap: cannot open the fifo %s: %s", o->fifo, strerror(errno));
+		return 1;
+	}
+	int rc = cmd_capture(argc, argv);
+	close(hold);
+	return rc;
 }
 
 int cmd_extcap(int argc, char **argv)
