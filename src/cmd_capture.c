@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "capfilter.h"
+#include "cmd_metrics.h"
 #include "cmds.h"
 #include "log.h"
 #include "nstime.h"
@@ -34,6 +35,8 @@ struct capture_opts {
 	unsigned long long threads;
 	int stamp, rx, quiet, no_summary;
 	const char *filter;
+	const char *metrics;
+	double metrics_linger;
 };
 
 /* What the threads of one capture share. */
@@ -60,7 +63,8 @@ struct capture {
 	struct tsc_ep_stats st[MAX_ENDPOINTS];
 	struct tsc_pkt *pkts;
 	struct pcapng_sink sink;
-	struct tsc_filter *filter; /* --filter, shared read-only by the threads */
+	struct tsc_filter *filter;    /* --filter, shared read-only by the threads */
+	struct capture_ep_metrics *m; /* --metrics: this thread's, per endpoint */
 	struct tsc_progress progress;
 	uint64_t written;
 	int64_t start_ns;
@@ -116,6 +120,10 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
 	    {"no-summary", 0, OPT_FLAG, &o->no_summary, 0, 0, NULL, NULL,
 	     "no closing summary on stderr (errors still)"},
+	    {"metrics", 0, OPT_STRING, &o->metrics, 0, 0, NULL, "ADDR:PORT",
+	     "serve Prometheus metrics at http://ADDR:PORT/metrics"},
+	    {"metrics-linger", 0, OPT_DOUBLE, &o->metrics_linger, 0, 3600, NULL, "SEC",
+	     "after the capture, serve the final metrics SEC more seconds"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {0},
 	};
@@ -267,6 +275,9 @@ static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 		}
 		for (int k = 0; k < n; k++) {
 			uint64_t d = stats_on_pkt(&c->st[i], &c->pkts[k]);
+			if (c->m) {
+				capture_metrics_pkt(&c->m[i], &c->pkts[k]);
+			}
 			int w = pcapng_sink_pkt(&c->sink, &c->pkts[k], d);
 			if (w < 0) {
 				/* Pulled from the socket: count the rest as received. */
@@ -318,6 +329,9 @@ static int receive_round(struct capture *c, int timeout_ms)
 			}
 			more |= d;
 		}
+	}
+	if (c->m) {
+		capture_metrics_publish(c->m, c->st, c->n);
 	}
 	return pcapng_sink_batch_done(&c->sink) < 0 ? -1 : more;
 }
@@ -422,6 +436,9 @@ static int finish(struct capture *c)
 	int64_t now = tsc_now_realtime();
 
 	settle_drops(c);
+	if (c->m) {
+		capture_metrics_publish(c->m, c->st, c->n);
+	}
 	for (unsigned i = 0; i < c->n; i++) {
 		isb[i] = (struct pcapng_isb_info){.if_id = i,
 		                                  .now_ns = now,
@@ -561,6 +578,29 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
+/* --metrics: one set of counters per thread and endpoint, read by the
+ * HTTP thread. */
+static struct capture_metrics *start_metrics(struct capture **w, unsigned nw)
+{
+	const char *ep[MAX_ENDPOINTS];
+
+	for (unsigned i = 0; i < w[0]->n; i++) {
+		ep[i] = w[0]->ep[i].text;
+	}
+	struct capture_metrics *cm = capture_metrics_new(nw, w[0]->n, ep, w[0]->o.stamp);
+	for (unsigned t = 0; cm && t < nw; t++) {
+		w[t]->m = &cm->per[t * w[0]->n];
+		for (unsigned i = 0; i < w[0]->n; i++) {
+			cm->src[t * w[0]->n + i] = w[t]->src[i];
+		}
+	}
+	if (cm && capture_metrics_serve(cm, w[0]->o.metrics) < 0) {
+		capture_metrics_end(cm, 0);
+		cm = NULL;
+	}
+	return cm;
+}
+
 /* Threads 1.. run with the stop signals blocked: the main thread (thread
  * 0) takes them and the flag reaches every loop within a poll timeout. */
 static int start_threads(struct capture **w, unsigned nw, pthread_t *tid)
@@ -589,6 +629,7 @@ int cmd_capture(int argc, char **argv)
 {
 	struct capture *w[MAX_THREADS] = {0};
 	struct capture_shared sh = {0};
+	struct capture_metrics *cm = NULL;
 	pthread_t tid[MAX_THREADS];
 	unsigned nw = 0;
 	int rc = 1;
@@ -624,6 +665,9 @@ int cmd_capture(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (w[0]->o.metrics && !(cm = start_metrics(w, nw))) {
+		goto out;
+	}
 	for (unsigned t = 0; t < nw; t++) {
 		if (open_output(w[t]) < 0) {
 			goto out;
@@ -648,7 +692,10 @@ int cmd_capture(int argc, char **argv)
 	if (!w[0]->o.no_summary) {
 		summary(w, nw);
 	}
+	capture_metrics_end(cm, w[0]->o.metrics_linger);
+	cm = NULL;
 out:
+	capture_metrics_end(cm, 0);
 	for (unsigned t = 0; t < nw || (t == 0 && w[0]); t++) {
 		if (!w[t]) {
 			break;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "cmd_metrics.h"
 #include "cmds.h"
 #include "log.h"
 #include "nstime.h"
@@ -37,7 +38,8 @@ struct session {
 struct reflect_opts {
 	int stamp, rx, quiet;
 	unsigned long long count, rcvbuf;
-	double duration;
+	double duration, metrics_linger;
+	const char *metrics;
 };
 
 struct counters {
@@ -57,6 +59,8 @@ struct reflector {
 		uint8_t used;
 	} pending[PENDING];
 	struct counters n;
+	struct reflect_metrics *m; /* --metrics */
+	struct metrics_server *ms;
 	uint32_t next_id;
 	uint8_t reply[65536];
 	struct tsc_pkt pkts[BATCH];
@@ -170,6 +174,16 @@ static void answer(struct reflector *r, const struct tsc_pkt *p)
 		r->n.follow_ups += s->last_tx != 0;
 	}
 	a.t3 = tsc_now_realtime();
+	if (r->m) {
+		metrics_add(&r->m->rx_src[best == TSC_HW_RX   ? PING_SRC_NIC
+		                          : best == TSC_SW_RX ? PING_SRC_KERNEL
+		                                              : PING_SRC_USER],
+		            1);
+		if (a.rx_kernel && a.rx_user) {
+			metrics_observe(&r->m->rx_user, a.rx_user - a.rx_kernel);
+		}
+		metrics_observe(&r->m->dwell, a.t3 - a.t2);
+	}
 	size_t len = stamp_reflect(p->data, p->caplen, &a, r->reply, &r->n.tlv);
 	int64_t id = tsc_source_send(r->src, &p->src, &p->dst, r->reply, len, r->next_id++);
 	if (id < 0) {
@@ -202,6 +216,10 @@ static int parse_args(struct reflector *r, int argc, char **argv)
 	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
 	     "socket receive buffer (default 8 MiB)"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no start line"},
+	    {"metrics", 0, OPT_STRING, &o->metrics, 0, 0, NULL, "ADDR:PORT",
+	     "serve Prometheus metrics at http://ADDR:PORT/metrics"},
+	    {"metrics-linger", 0, OPT_DOUBLE, &o->metrics_linger, 0, 3600, NULL, "SEC",
+	     "after stopping, serve the final metrics SEC more seconds"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {0},
 	};
@@ -241,6 +259,34 @@ static void print_summary(const struct reflector *r)
 	        drops < 0 ? 0 : drops, n->tlv.unknown, n->tlv.malformed, n->follow_ups);
 }
 
+/* --metrics: the counters, once per batch. */
+static void publish(struct reflector *r)
+{
+	struct reflect_metrics *m = r->m;
+
+	if (m) {
+		metrics_set(&m->received, r->n.received);
+		metrics_set(&m->answered, r->n.answered);
+		metrics_set(&m->short_pkts, r->n.short_pkts);
+		metrics_set(&m->truncated, r->n.truncated);
+		metrics_set(&m->send_failed, r->n.send_failed);
+		metrics_set(&m->follow_ups, r->n.follow_ups);
+	}
+}
+
+static int start_metrics(struct reflector *r)
+{
+	r->m = calloc(1, sizeof(*r->m));
+	if (!r->m) {
+		tsc_err("out of memory");
+		return -1;
+	}
+	r->m->endpoint = r->ep.text;
+	r->m->src = r->src;
+	r->m->stamp = r->o.stamp;
+	return metrics_start(r->o.metrics, reflect_metrics_render, r->m, &r->ms);
+}
+
 static int serve(struct reflector *r)
 {
 	int64_t end = r->o.duration > 0 ? tsc_now_monotonic() + (int64_t)(r->o.duration * 1e9) : 0;
@@ -267,6 +313,7 @@ static int serve(struct reflector *r)
 		for (int i = 0; i < got && (!r->o.count || r->n.answered < r->o.count); i++) {
 			answer(r, &r->pkts[i]);
 		}
+		publish(r);
 	}
 	return 0;
 }
@@ -294,7 +341,8 @@ int cmd_reflect(int argc, char **argv)
 	                                                        : (enum tsc_rx_kind)r->o.rx,
 	                         .batch = BATCH,
 	                         .slot_len = 65535};
-	if (tsc_source_open(&r->ep, &so, &r->src) < 0 || tsc_rx_open(r->src, &ro, &r->rx) < 0) {
+	if (tsc_source_open(&r->ep, &so, &r->src) < 0 || tsc_rx_open(r->src, &ro, &r->rx) < 0 ||
+	    (r->o.metrics && start_metrics(r) < 0)) {
 		goto out;
 	}
 	tsc_stop_on_signals();
@@ -309,7 +357,10 @@ int cmd_reflect(int argc, char **argv)
 	rc = serve(r);
 	tsc_rx_stop(r->rx);
 	print_summary(r);
+	metrics_linger(r->ms, r->o.metrics_linger);
 out:
+	metrics_stop(r->ms);
+	free(r->m);
 	tsc_rx_close(r->rx);
 	tsc_source_close(r->src);
 	free(r);
