@@ -90,11 +90,13 @@ char *metrics_labels(char *out, size_t len, ...)
 	size_t n = 0;
 	const char *k;
 
-	out[0] = '\0';
 	va_start(ap, len);
-	while ((k = va_arg(ap, const char *)) != NULL) {
+	/* Room is checked before every byte: a set too long is cut (and still
+	 * ends in a quote only when it fits). */
+	while ((k = va_arg(ap, const char *)) != NULL && n + 1 < len) {
 		const char *v = va_arg(ap, const char *);
-		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s=\"", n ? "," : "", k);
+		int w = snprintf(out + n, len - n, "%s%s=\"", n ? "," : "", k);
+		n = w < 0 || (size_t)w >= len - n ? len - 1 : n + (size_t)w;
 		for (; v && *v && n + 3 < len; v++) {
 			const char *esc = *v == '\\'   ? "\\\\"
 			                  : *v == '"'  ? "\\\""
@@ -107,12 +109,12 @@ char *metrics_labels(char *out, size_t len, ...)
 				out[n++] = *v;
 			}
 		}
-		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "\"");
+		if (n + 1 < len) {
+			out[n++] = '"';
+		}
 	}
 	va_end(ap);
-	if (n >= len) {
-		out[len - 1] = '\0';
-	}
+	out[n < len ? n : len - 1] = '\0';
 	return out;
 }
 

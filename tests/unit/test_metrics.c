@@ -108,6 +108,18 @@ static void test_text(void)
 	free(f);
 }
 
+static void test_labels(void)
+{
+	char small[16];
+
+	/* A value too long for the buffer is cut, and stays quoted. */
+	CHECK_STR(metrics_labels(small, sizeof(small), "target", "udp://127.0.0.1:862", NULL),
+	          "target=\"udp:/\"");
+	CHECK_STR(metrics_labels(small, sizeof(small), "a", "1", "b", "2", NULL),
+	          "a=\"1\",b=\"2\"");
+	CHECK_STR(metrics_labels(small, sizeof(small), NULL), "");
+}
+
 static void test_accept(void)
 {
 	/* What Prometheus 2.42 sends. */
@@ -126,6 +138,7 @@ int main(void)
 {
 	test_buckets();
 	test_text();
+	test_labels();
 	test_accept();
 	return check_done();
 }
