@@ -10,6 +10,10 @@ struct pcapng_sink {
 	struct tsc_writer w;
 	uint32_t snaplen;
 	int created; /* we created path: remove it if the header fails */
+	/* Optional capture filter (capture --filter): frames it rejects are
+	 * not written; their kernel drops go with the next written one. */
+	const struct tsc_filter *filter;
+	uint64_t filtered, carry_drops;
 };
 
 struct pcapng_sink_if {
@@ -19,11 +23,12 @@ struct pcapng_sink_if {
 
 /* Creates path ("-" = stdout) and writes the header blocks, flushed, so
  * the file is valid from the start. 0, or -errno after a one-line error
- * (the file is then removed). */
+ * (the file is then removed). s starts zeroed, with .filter set if wanted. */
 int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
                      const struct pcapng_sink_if *ifs, unsigned n_if);
 
-/* Encode one packet (drops: kernel drops since the previous one). */
+/* Encode one packet (drops: kernel drops since the previous one): 0, 1 if
+ * the filter rejected it, or -errno. */
 int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops);
 
 /* End of a receive batch: flush at once into a pipe, and into a file
