@@ -341,6 +341,197 @@ static void stamp(void)
 	put("stamp", "sender-tlv-past-end", req, len);
 }
 
+/* pcapng made by hand, in either byte order, for what the capture tools
+ * here do not write: big-endian sections, if_tsresol as a power of two,
+ * if_tsoffset, 802.1Q and Linux cooked frames, EPB flags and drop counts,
+ * simple packet blocks, unknown blocks, and blocks too short for their
+ * type (framed correctly, which mutation rarely gets right). */
+struct png {
+	uint8_t b[2048];
+	size_t len;
+	int be;
+};
+
+static void png_u(struct png *p, uint64_t v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		p->b[p->len + i] = (uint8_t)(v >> 8 * (p->be ? n - 1 - i : i));
+	}
+	p->len += n;
+}
+
+static void png_bytes(struct png *p, const void *d, size_t n)
+{
+	memcpy(p->b + p->len, d, n);
+	p->len += n;
+	while (p->len % 4) {
+		p->b[p->len++] = 0;
+	}
+}
+
+static size_t png_begin(struct png *p, uint32_t type)
+{
+	size_t at = p->len;
+
+	png_u(p, type, 4);
+	png_u(p, 0, 4); /* length, set by png_end */
+	return at;
+}
+
+static void png_end(struct png *p, size_t at)
+{
+	uint32_t n = (uint32_t)(p->len - at + 4);
+	size_t save = p->len;
+
+	p->len = at + 4;
+	png_u(p, n, 4);
+	p->len = save;
+	png_u(p, n, 4);
+}
+
+static void png_opt(struct png *p, uint16_t code, const void *v, uint16_t n)
+{
+	png_u(p, code, 2);
+	png_u(p, n, 2);
+	png_bytes(p, v, n);
+}
+
+static void png_shb(struct png *p)
+{
+	size_t at = png_begin(p, 0x0A0D0D0A);
+	png_u(p, 0x1A2B3C4D, 4);
+	png_u(p, 1, 2);
+	png_u(p, 0, 2);
+	png_u(p, UINT64_MAX, 8);
+	png_end(p, at);
+}
+
+static void png_idb(struct png *p, uint16_t linktype, uint8_t tsresol, int64_t tsoffset)
+{
+	size_t at = png_begin(p, 1);
+	png_u(p, linktype, 2);
+	png_u(p, 0, 2);
+	png_u(p, 65535, 4);
+	png_opt(p, 2, "eth0.100", 8);
+	png_opt(p, 9, &tsresol, 1);
+	uint8_t off[8];
+	struct png tmp = {.be = p->be};
+	png_u(&tmp, (uint64_t)tsoffset, 8);
+	memcpy(off, tmp.b, 8);
+	png_opt(p, 14, off, 8);
+	png_u(p, 0, 4); /* opt_endofopt */
+	png_end(p, at);
+}
+
+/* A UDP datagram 10.0.0.1:5000 > 10.0.0.2:6000 carrying a tscap send
+ * header, after the given link-layer header. */
+static size_t frame(uint8_t *f, const uint8_t *l2, size_t l2len)
+{
+	static const uint8_t ip[28] = {0x45, 0, 0,  52, 0, 0, 0x40, 0,    64,   17,   0, 0,  10, 0,
+	                               0,    1, 10, 0,  0, 2, 0x13, 0x88, 0x17, 0x70, 0, 32, 0,  0};
+	memcpy(f, l2, l2len);
+	memcpy(f + l2len, ip, sizeof(ip));
+	uint8_t *pl = f + l2len + sizeof(ip);
+	memcpy(pl, "TSCP\x01\0\0\0\x07\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 24);
+	return l2len + sizeof(ip) + 24;
+}
+
+static void png_epb(struct png *p, uint32_t if_id, uint64_t ts, const uint8_t *f, size_t n)
+{
+	size_t at = png_begin(p, 6);
+	png_u(p, if_id, 4);
+	png_u(p, ts >> 32, 4);
+	png_u(p, ts & 0xffffffffu, 4);
+	png_u(p, n, 4);
+	png_u(p, n + 100, 4); /* cut at capture */
+	png_bytes(p, f, n);
+	uint8_t v[8];
+	struct png tmp = {.be = p->be};
+	png_u(&tmp, 0x1u, 4); /* inbound */
+	memcpy(v, tmp.b, 4);
+	png_opt(p, 2, v, 4);
+	tmp.len = 0;
+	png_u(&tmp, 42, 8);
+	memcpy(v, tmp.b, 8);
+	png_opt(p, 4, v, 8); /* epb_dropcount */
+	png_u(p, 0, 4);
+	png_end(p, at);
+}
+
+static void png_isb(struct png *p, uint32_t if_id)
+{
+	size_t at = png_begin(p, 5);
+	png_u(p, if_id, 4);
+	png_u(p, 0, 8);
+	for (uint16_t code = 4; code <= 8; code += 1) {
+		uint8_t v[8];
+		struct png tmp = {.be = p->be};
+		png_u(&tmp, code * 1000u, 8);
+		memcpy(v, tmp.b, 8);
+		png_opt(p, code, v, 8);
+	}
+	png_u(p, 0, 4);
+	png_end(p, at);
+}
+
+/* A block of the given type, framed right, with n bytes of body. */
+static void png_short(struct png *p, uint32_t type, size_t n)
+{
+	size_t at = png_begin(p, type);
+	uint8_t z[32] = {0};
+	png_bytes(p, z, n);
+	png_end(p, at);
+}
+
+static void pcapng_crafted(void)
+{
+	static const uint8_t eth_vlan[18] = {2, 0, 0, 0,    0, 2, 2,   0,    0,
+	                                     0, 0, 1, 0x81, 0, 0, 100, 0x08, 0};
+	static const uint8_t sll[16] = {0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0};
+	uint8_t f[128];
+
+	for (int be = 0; be <= 1; be++) {
+		struct png p = {.be = be};
+		png_shb(&p);
+		png_idb(&p, 1, 0x80 | 20, 100); /* 2^-20 s, +100 s */
+		png_idb(&p, 113, 3, -5);        /* ms, Linux cooked */
+		png_epb(&p, 0, 1ull << 40, f, frame(f, eth_vlan, sizeof(eth_vlan)));
+		png_epb(&p, 1, 1700000000123ull, f, frame(f, sll, sizeof(sll)));
+		size_t at = png_begin(&p, 3); /* simple packet block */
+		size_t n = frame(f, eth_vlan, sizeof(eth_vlan));
+		png_u(&p, n, 4);
+		png_bytes(&p, f, n);
+		png_end(&p, at);
+		png_short(&p, 0x0BAD, 8); /* unknown: skipped */
+		png_isb(&p, 0);
+		png_isb(&p, 1);
+		put("pcapng_read", be ? "crafted-big-endian" : "crafted-little-endian", p.b, p.len);
+	}
+	/* each kind of block too short for its fields */
+	static const struct {
+		const char *name;
+		uint32_t type;
+		size_t body;
+	} shorts[] = {{"crafted-short-idb", 1, 4},
+	              {"crafted-short-epb", 6, 12},
+	              {"crafted-short-isb", 5, 8},
+	              {"crafted-short-spb", 3, 0}};
+	for (size_t i = 0; i < sizeof(shorts) / sizeof(shorts[0]); i++) {
+		struct png p = {0};
+		png_shb(&p);
+		if (shorts[i].type != 1) {
+			png_idb(&p, 1, 9, 0);
+		}
+		png_short(&p, shorts[i].type, shorts[i].body);
+		put("pcapng_read", shorts[i].name, p.b, p.len);
+	}
+	struct png p = {0};
+	size_t at = png_begin(&p, 0x0A0D0D0A); /* SHB of 16 bytes */
+	png_u(&p, 0x1A2B3C4D, 4);
+	png_end(&p, at);
+	put("pcapng_read", "crafted-short-shb", p.b, p.len);
+}
+
 static void text(const char *target, const char *name, const char *s)
 {
 	put(target, name, s, strlen(s));
@@ -380,6 +571,7 @@ int main(int argc, char **argv)
 	live_unix();
 	tsinfo();
 	stamp();
+	pcapng_crafted();
 	strings();
 	return 0;
 }
