@@ -3,7 +3,8 @@
  * the input had one), terminated inside the caller's buffer, whatever its
  * size. An accepted endpoint is IPv4 or IPv6 with a port from 1 to 65535,
  * keeps its text, and written back as udp://ADDR:PORT[%IF] (IPv6 in
- * brackets) parses to the same address, port, interface and class. */
+ * brackets) parses to the same address, port, interface and class; an
+ * accepted wire:/pcap: endpoint keeps its interface and filter as given. */
 #include "fuzz.h"
 
 #include "endpoint.h"
@@ -34,6 +35,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_ASSERT(r == 0, "parse returned %d", r);
+	if (ep.kind != TSC_EP_UDP) {
+		/* wire:IFACE / pcap:IFACE[?filter=...]: the interface and filter as given */
+		FUZZ_ASSERT(ep.kind == TSC_EP_WIRE || ep.kind == TSC_EP_PCAP, "kind %u", ep.kind);
+		FUZZ_ASSERT(ep.family == 0 && ep.port == 0, "an interface with an address");
+		size_t n = strlen(ep.ifname);
+		FUZZ_ASSERT(n > 0 && n < sizeof(ep.ifname) && strncmp(s + 5, ep.ifname, n) == 0,
+		            "ifname '%s' from '%s'", ep.ifname, s);
+		FUZZ_ASSERT(!strchr(ep.ifname, '/') && !strchr(ep.ifname, '?'), "ifname '%s'",
+		            ep.ifname);
+		FUZZ_ASSERT(!ep.filter[0] || strcmp(s + 5 + n + 8, ep.filter) == 0,
+		            "filter '%s' from '%s'", ep.filter, s);
+		free(s);
+		return 0;
+	}
 	FUZZ_ASSERT(ep.family == TSC_AF_INET || ep.family == TSC_AF_INET6, "family %u", ep.family);
 	FUZZ_ASSERT(ep.port != 0, "port 0 accepted");
 	FUZZ_ASSERT(strcmp(ep.text, s) == 0, "text '%s' for input '%s'", ep.text, s);
