@@ -16,6 +16,7 @@
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
+#include "rotate.h"
 #include "stop.h"
 #include "sink_pcapng.h"
 #include "stats.h"
@@ -32,6 +33,10 @@ struct capture_opts {
 	double duration;
 	unsigned long long threads;
 	int stamp, rx, quiet;
+	const char *filesize;    /* -C */
+	double rotate_s;         /* -G */
+	unsigned long long ring; /* -W */
+	int no_clobber;
 };
 
 /* What the threads of one capture share. */
@@ -60,14 +65,40 @@ struct capture {
 	struct pcapng_sink sink;
 	struct tsc_progress progress;
 	uint64_t written;
-	int64_t start_ns;
 	int failed; /* a write or receive error stopped the capture */
+	/* Rotation (-C/-G/-W): the current file's counts start at base. */
+	struct tsc_rotate rot;
+	struct tsc_ep_stats base[MAX_ENDPOINTS];
+	uint64_t base_written, files_flushed;
+	int64_t file_start_ns;
+	int no_file; /* the next file could not be opened: nothing to close */
 };
 
 static void catch_signals(void)
 {
 	tsc_stop_on_signals();
 	signal(SIGPIPE, SIG_IGN); /* a reader that goes away is EPIPE */
+}
+
+static int check_rotation(const struct capture_opts *o)
+{
+	uint64_t bytes;
+
+	if (o->filesize && rotate_parse_size(o->filesize, &bytes) < 0) {
+		tsc_err("capture: '%s' is not a size for -C: a number of MB (1,000,000 bytes), or "
+		        "with k, M or G (KiB, MiB, GiB), above 0",
+		        o->filesize);
+		return -1;
+	}
+	if (o->ring && !o->filesize && !o->rotate_s) {
+		tsc_err("capture: -W COUNT keeps a ring of files: it needs -C SIZE or -G SECONDS");
+		return -1;
+	}
+	if ((o->filesize || o->rotate_s) && !strcmp(o->out, "-")) {
+		tsc_err("capture: -C/-G start new files: give -w FILE, not -");
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_args(struct capture *c, int argc, char **argv)
@@ -97,6 +128,14 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "socket receive buffer (default 8 MiB)"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
+	    {"file-size", 'C', OPT_STRING, &o->filesize, 0, 0, NULL, "SIZE",
+	     "new file before one passes SIZE (MB; or 100k, 10M, 1G: KiB, MiB, GiB)"},
+	    {"rotate-seconds", 'G', OPT_DOUBLE, &o->rotate_s, 0.01, 1e9, NULL, "SEC",
+	     "new file every SEC seconds"},
+	    {"ring", 'W', OPT_UINT, &o->ring, 1, 100000, NULL, "COUNT",
+	     "with -C/-G: keep only the newest COUNT files"},
+	    {"no-clobber", 0, OPT_FLAG, &o->no_clobber, 0, 0, NULL, NULL,
+	     "never overwrite an existing file (O_EXCL)"},
 	    {0},
 	};
 	int first = opts_parse("capture", tab, argc, argv);
@@ -123,6 +162,9 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	}
 	if (o->threads > 1 && !strcmp(o->out, "-")) {
 		tsc_err("capture: --threads writes one file per thread: give -w FILE, not -");
+		return -1;
+	}
+	if (check_rotation(o) < 0) {
 		return -1;
 	}
 	if (o->ring_bufs & (o->ring_bufs - 1)) {
@@ -189,7 +231,112 @@ static int open_output(struct capture *c)
 		snprintf(names[i], sizeof(names[i]), "%s", ifn[0] ? ifn : "any");
 		ifs[i] = (struct pcapng_sink_if){.name = names[i], .desc = c->ep[i].text};
 	}
-	return pcapng_sink_open(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n);
+	return pcapng_sink_open_ex(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n,
+	                           c->o.no_clobber ? PCAPNG_SINK_EXCL : 0);
+}
+
+/* Interface statistics of the current file: what happened since it was
+ * opened (isb_starttime), so each file of a rotation stands alone and
+ * the files' counts add up to the capture's. */
+static void file_isbs(const struct capture *c, struct pcapng_isb_info *isb, int64_t now)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		uint64_t recv = c->st[i].received - c->base[i].received;
+		uint64_t drops = c->st[i].drops - c->base[i].drops;
+		isb[i] =
+		    (struct pcapng_isb_info){.if_id = i,
+		                             .now_ns = now,
+		                             .start_ns = c->file_start_ns,
+		                             .end_ns = now,
+		                             .ifrecv = recv + drops,
+		                             .ifdrop = drops,
+		                             .usrdeliv = c->st[i].written - c->base[i].written};
+	}
+}
+
+/* The current file's statistics blocks, flush, close: 0, or -1 after
+ * one line saying what failed. */
+static int close_file(struct capture *c, int64_t now)
+{
+	struct pcapng_isb_info isb[MAX_ENDPOINTS];
+
+	file_isbs(c, isb, now);
+	int r = pcapng_sink_close(&c->sink, isb, c->n);
+	if (r < 0) {
+		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
+		        "complete write",
+		        strcmp(c->path, "-") ? c->path : "stdout", strerror(-r));
+		c->failed = 1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+static void file_begin(struct capture *c, int64_t now)
+{
+	memcpy(c->base, c->st, sizeof(c->st[0]) * c->n);
+	c->base_written = c->written;
+	c->file_start_ns = now;
+}
+
+/* The first output file: -w's name, or with -C/-G the first of the
+ * numbered ones. */
+static int output_first(struct capture *c)
+{
+	const struct capture_opts *o = &c->o;
+	uint64_t bytes = 0;
+	int64_t now = tsc_now_realtime();
+
+	if (o->filesize || o->rotate_s) {
+		rotate_parse_size(o->filesize ? o->filesize : "", &bytes);
+		if (rotate_init(&c->rot, c->path, bytes, (int64_t)llround(o->rotate_s * 1e9),
+		                (unsigned)o->ring) < 0) {
+			return -1;
+		}
+		rotate_next(&c->rot, now, c->path, sizeof(c->path));
+	}
+	if (open_output(c) < 0) {
+		c->no_file = 1;
+		return -1;
+	}
+	if (rotate_on(&c->rot)) {
+		rotate_opened(&c->rot, c->path, tsc_now_monotonic());
+	}
+	file_begin(c, now);
+	return 0;
+}
+
+/* Close the current file and go on in the next: between two packets, so
+ * none is lost or written twice. 0, or -1 (the capture stops). */
+static int rotate(struct capture *c)
+{
+	int64_t now = tsc_now_realtime();
+
+	if (close_file(c, now) < 0) {
+		c->no_file = 1;
+		return -1;
+	}
+	c->files_flushed += c->sink.w.flushed;
+	rotate_next(&c->rot, now, c->path, sizeof(c->path));
+	if (open_output(c) < 0) {
+		c->no_file = c->failed = 1;
+		return -1;
+	}
+	rotate_opened(&c->rot, c->path, tsc_now_monotonic());
+	file_begin(c, now);
+	return 0;
+}
+
+/* -C: a new file first if this packet would take the current one past
+ * the size (with room for its closing statistics blocks). */
+static int rotate_if_full(struct capture *c, const struct tsc_pkt *p)
+{
+	uint64_t bytes = (uint64_t)c->sink.w.committed + c->sink.w.len;
+
+	if (!rotate_size_due(&c->rot, bytes, pcapng_sink_pkt_max(&c->sink, p),
+	                     (uint64_t)c->n * PCAPNG_ISB_SIZE, c->written - c->base_written)) {
+		return 0;
+	}
+	return rotate(c);
 }
 
 static uint64_t remaining(const struct capture *c)
@@ -237,8 +384,9 @@ static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 			return -1;
 		}
 		for (int k = 0; k < n; k++) {
+			int full = c->rot.max_bytes && rotate_if_full(c, &c->pkts[k]) < 0;
 			uint64_t d = stats_on_pkt(&c->st[i], &c->pkts[k]);
-			if (pcapng_sink_pkt(&c->sink, &c->pkts[k], d) < 0) {
+			if (full || pcapng_sink_pkt(&c->sink, &c->pkts[k], d) < 0) {
 				/* Pulled from the socket: count the rest as received. */
 				while (++k < n) {
 					stats_on_pkt(&c->st[i], &c->pkts[k]);
@@ -329,9 +477,11 @@ static void run(struct capture *c)
 		if (next_timeout_zero) {
 			timeout = 0;
 		}
+		int64_t rot_ms = rotate_ms_left(&c->rot, now);
+		timeout = rot_ms >= 0 && rot_ms < timeout ? (int)rot_ms : timeout;
 		uint64_t before = c->written;
 		int more = receive_round(c, timeout);
-		if (more < 0) {
+		if (more < 0 || (rotate_time_due(&c->rot, tsc_now_monotonic()) && rotate(c) < 0)) {
 			c->failed = 1;
 			return;
 		}
@@ -388,27 +538,33 @@ static void settle_drops(struct capture *c)
 
 static int finish(struct capture *c)
 {
-	struct pcapng_isb_info isb[MAX_ENDPOINTS];
-	int64_t now = tsc_now_realtime();
-
 	settle_drops(c);
-	for (unsigned i = 0; i < c->n; i++) {
-		isb[i] = (struct pcapng_isb_info){.if_id = i,
-		                                  .now_ns = now,
-		                                  .start_ns = c->start_ns,
-		                                  .end_ns = now,
-		                                  .ifrecv = c->st[i].received + c->st[i].drops,
-		                                  .ifdrop = c->st[i].drops,
-		                                  .usrdeliv = c->st[i].written};
+	return c->no_file ? -1 : close_file(c, tsc_now_realtime());
+}
+
+/* Packets in the files: the closed ones and the current one. */
+static uint64_t file_flushed(const struct capture *c)
+{
+	return c->files_flushed + c->sink.w.flushed;
+}
+
+static void rotation_summary(const struct capture *c)
+{
+	const struct tsc_rotate *r = &c->rot;
+
+	if (!rotate_on(r)) {
+		return;
 	}
-	int r = pcapng_sink_close(&c->sink, isb, c->n);
-	if (r < 0) {
-		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
-		        "complete write",
-		        strcmp(c->path, "-") ? c->path : "stdout", strerror(-r));
-		c->failed = 1;
+	fprintf(stderr, "tscap: %u file%s: %s", r->seq, r->seq == 1 ? "" : "s",
+	        r->seq > 1 ? r->first : c->path);
+	if (r->seq > 1) {
+		fprintf(stderr, " .. %s", c->path);
 	}
-	return r;
+	if (r->deleted) {
+		fprintf(stderr, " (the newest %u kept, %llu older removed by -W)", r->keep,
+		        (unsigned long long)r->deleted);
+	}
+	fputc('\n', stderr);
 }
 
 /* Totals over every thread's endpoints; one line per endpoint when there
@@ -420,7 +576,7 @@ static void summary(struct capture *const *w, unsigned nw)
 	char list[256];
 
 	for (unsigned t = 0; t < nw; t++) {
-		written += w[t]->sink.w.flushed; /* in the files, not just encoded */
+		written += file_flushed(w[t]); /* in the files, not just encoded */
 		for (unsigned i = 0; i < c->n; i++) {
 			received += w[t]->st[i].received;
 			drops += w[t]->st[i].drops;
@@ -440,8 +596,9 @@ static void summary(struct capture *const *w, unsigned nw)
 	for (unsigned t = 0; t < nw; t++) {
 		if (nw > 1) {
 			fprintf(stderr, "tscap: thread %u: %llu written to %s\n", t,
-			        (unsigned long long)w[t]->sink.w.flushed, w[t]->path);
+			        (unsigned long long)file_flushed(w[t]), w[t]->path);
 		}
+		rotation_summary(w[t]);
 		for (unsigned i = 0; i < c->n; i++) {
 			if (c->n > 1) {
 				fprintf(stderr,
@@ -581,14 +738,11 @@ int cmd_capture(int argc, char **argv)
 		}
 	}
 	for (unsigned t = 0; t < nw; t++) {
-		if (open_output(w[t]) < 0) {
+		if (output_first(w[t]) < 0) {
 			goto out;
 		}
 	}
 	w[0]->progress.enabled = !w[0]->o.quiet && isatty(STDERR_FILENO);
-	for (unsigned t = 0; t < nw; t++) {
-		w[t]->start_ns = tsc_now_realtime();
-	}
 	int started = start_threads(w, nw, tid);
 	unsigned joined = (unsigned)(started < 0 ? -started : started);
 	worker_run(w[0]);
@@ -608,6 +762,7 @@ out:
 			break;
 		}
 		cleanup(w[t]);
+		rotate_free(&w[t]->rot);
 		free(w[t]);
 		w[t] = NULL;
 	}

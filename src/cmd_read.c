@@ -30,6 +30,7 @@ struct read_summary {
 	int64_t first_ns, last_ns;                /* earliest and latest, not file order */
 	uint64_t epb_source[TSC_CLOCK_COUNT + 1]; /* [COUNT]: not tscap's */
 	uint64_t extra[TSC_CLOCK_COUNT];
+	uint8_t classic_tsresol; /* a classic pcap was read: its resolution */
 };
 
 static void fmt_ns(char *out, size_t len, int64_t ns)
@@ -149,10 +150,16 @@ static void print_isb(const struct rd_file *r, const struct rd_event *ev)
 	if (ev->has_usrdeliv) {
 		printf(" delivered %" PRIu64, ev->usrdeliv);
 	}
+	if (ev->has_start && ev->has_end) {
+		char a[32], b[32];
+		fmt_ns(a, sizeof(a), ev->start_ns);
+		fmt_ns(b, sizeof(b), ev->end_ns);
+		printf(" from %s to %s", a, b);
+	}
 	putchar('\n');
 }
 
-static void print_summary(const struct read_summary *s, const struct rd_file *r)
+static void print_summary(const struct read_summary *s)
 {
 	char a[32], b[32], d[32];
 
@@ -183,8 +190,8 @@ static void print_summary(const struct read_summary *s, const struct rd_file *r)
 		}
 	}
 	putchar('\n');
-	if (r->classic) {
-		printf("# format: classic pcap (%s)\n", r->ifs[0].tsresol == 9 ? "ns" : "us");
+	if (s->classic_tsresol) {
+		printf("# format: classic pcap (%s)\n", s->classic_tsresol == 9 ? "ns" : "us");
 	}
 }
 
@@ -213,30 +220,13 @@ static void print_sessions(struct read_summary *sum)
 	}
 }
 
-int cmd_read(int argc, char **argv)
+/* One file's packets and statistics into sum: 0, or 1 after a one-line
+ * error. A file that ends inside a block is not an error: what comes
+ * before is read and a note says where it ends. */
+static int read_one(const char *path, int quiet, struct read_summary *sum)
 {
-	int quiet = 0;
-	const struct opt_spec tab[] = {
-	    {"summary", 's', OPT_FLAG, &quiet, 0, 0, NULL, NULL, "only the summary"},
-	    {0},
-	};
-	int first = opts_parse("read", tab, argc, argv);
-
-	if (first == -2) {
-		opts_usage(stdout, "read", "FILE", tab);
-		return 0;
-	}
-	if (first < 0) {
-		return 1;
-	}
-	if (first != argc - 1) {
-		tsc_err("read: give exactly one FILE (- for stdin)");
-		return 1;
-	}
-	const char *path = argv[first];
 	struct rd_file r;
 	struct rd_event ev;
-	struct read_summary sum = {0};
 	int got;
 
 	if (rd_open(&r, path) < 0) {
@@ -251,21 +241,58 @@ int cmd_read(int argc, char **argv)
 		}
 		struct frame_info fi;
 		frame_describe(r.ifs[ev.if_id].linktype, ev.data, ev.caplen, &fi);
-		account(&ev, &sum);
-		account_probe(&fi, ev.ts_ns, &sum);
+		account(&ev, sum);
+		account_probe(&fi, ev.ts_ns, sum);
 		if (!quiet) {
-			print_packet(&fi, &ev, sum.packets);
+			print_packet(&fi, &ev, sum->packets);
 		}
 	}
-	print_summary(&sum, &r);
-	print_sessions(&sum);
+	if (r.classic) {
+		sum->classic_tsresol = r.ifs[0].tsresol;
+	}
 	if (got < 0) {
-		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r.err, sum.packets);
+		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r.err, sum->packets);
 	} else if (r.truncated) {
-		printf("# truncated: the file ends inside a block after packet %" PRIu64
+		printf("# truncated: %s ends inside a block after packet %" PRIu64
 		       " (a capture that was killed); everything before it is above\n",
-		       sum.packets);
+		       strcmp(path, "-") ? path : "stdin", sum->packets);
 	}
 	rd_close(&r);
 	return got < 0 ? 1 : 0;
+}
+
+int cmd_read(int argc, char **argv)
+{
+	int quiet = 0;
+	const struct opt_spec tab[] = {
+	    {"summary", 's', OPT_FLAG, &quiet, 0, 0, NULL, NULL, "only the summary"},
+	    {0},
+	};
+	int first = opts_parse("read", tab, argc, argv);
+
+	if (first == -2) {
+		opts_usage(stdout, "read", "FILE...", tab);
+		return 0;
+	}
+	if (first < 0) {
+		return 1;
+	}
+	if (first >= argc) {
+		tsc_err("read: give a FILE (- for stdin), or several to read as one capture");
+		return 1;
+	}
+	struct read_summary sum = {0};
+	int rc = 0;
+
+	/* Several files (a rotated capture) are read in the order given, as
+	 * one: packet numbers and the probe sessions run across them. */
+	for (int a = first; a < argc && !rc; a++) {
+		if (argc - first > 1) {
+			printf("# file %s\n", argv[a]);
+		}
+		rc = read_one(argv[a], quiet, &sum);
+	}
+	print_summary(&sum);
+	print_sessions(&sum);
+	return rc;
 }

@@ -39,6 +39,8 @@ struct rd_event {
 	/* RD_STATS (ISB) */
 	uint64_t ifrecv, ifdrop, usrdeliv;
 	int has_ifrecv, has_ifdrop, has_usrdeliv;
+	int64_t start_ns, end_ns; /* isb_starttime, isb_endtime */
+	int has_start, has_end;
 };
 
 struct rd_file {

@@ -38,11 +38,17 @@ static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, u
 int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
                      const struct pcapng_sink_if *ifs, unsigned n_if)
 {
+	return pcapng_sink_open_ex(s, path, snaplen, ifs, n_if, 0);
+}
+
+int pcapng_sink_open_ex(struct pcapng_sink *s, const char *path, uint32_t snaplen,
+                        const struct pcapng_sink_if *ifs, unsigned n_if, unsigned flags)
+{
 	int r = access(path, F_OK);
 
-	s->created = strcmp(path, "-") != 0 && r < 0;
+	s->created = strcmp(path, "-") != 0 && (r < 0 || (flags & PCAPNG_SINK_EXCL));
 	s->snaplen = snaplen;
-	r = writer_open(&s->w, path, SINK_BUF);
+	r = writer_open(&s->w, path, SINK_BUF, (flags & PCAPNG_SINK_EXCL) != 0);
 	if (r < 0) {
 		return r;
 	}
@@ -75,6 +81,13 @@ int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dro
 	synth_udp_headers_sum(frame, p, sum);
 	writer_commit(&s->w, pcapng_epb_framed(b, p->endpoint, p, hdr, s->snaplen, drops), 1);
 	return 0;
+}
+
+size_t pcapng_sink_pkt_max(const struct pcapng_sink *s, const struct tsc_pkt *p)
+{
+	size_t frame = synth_hdr_len(p) + p->caplen;
+
+	return PCAPNG_EPB_MAX(frame < s->snaplen ? frame : s->snaplen);
 }
 
 int pcapng_sink_batch_done(struct pcapng_sink *s)

@@ -22,6 +22,14 @@ struct pcapng_sink_if {
 int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
                      const struct pcapng_sink_if *ifs, unsigned n_if);
 
+/* The same; flags PCAPNG_SINK_EXCL: fail if path exists (O_EXCL). */
+enum { PCAPNG_SINK_EXCL = 1 };
+int pcapng_sink_open_ex(struct pcapng_sink *s, const char *path, uint32_t snaplen,
+                        const struct pcapng_sink_if *ifs, unsigned n_if, unsigned flags);
+
+/* Bytes the block for p can take at most in the file (for -C). */
+size_t pcapng_sink_pkt_max(const struct pcapng_sink *s, const struct tsc_pkt *p);
+
 /* Encode one packet (drops: kernel drops since the previous one). */
 int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops);
 
