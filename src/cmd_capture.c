@@ -16,6 +16,7 @@
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
+#include "privs.h"
 #include "rotate.h"
 #include "stop.h"
 #include "sink_pcapng.h"
@@ -37,6 +38,7 @@ struct capture_opts {
 	double rotate_s;         /* -G */
 	unsigned long long ring; /* -W */
 	int no_clobber;
+	const char *user; /* -Z */
 };
 
 /* What the threads of one capture share. */
@@ -136,6 +138,9 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "with -C/-G: keep only the newest COUNT files"},
 	    {"no-clobber", 0, OPT_FLAG, &o->no_clobber, 0, 0, NULL, NULL,
 	     "never overwrite an existing file (O_EXCL)"},
+	    {"user", 'Z', OPT_STRING, &o->user, 0, 0, NULL, "USER",
+	     "after setup, run as USER with no capabilities (default under sudo: the "
+	     "invoking user; root: stay root)"},
 	    {0},
 	};
 	int first = opts_parse("capture", tab, argc, argv);
@@ -736,6 +741,10 @@ int cmd_capture(int argc, char **argv)
 		if (open_sources(w[t]) < 0 || (nw == 1 && open_rx(w[t]) < 0)) {
 			goto out;
 		}
+	}
+	/* Then no privilege: the files are created as the user we become. */
+	if (privs_drop("capture", w[0]->o.user) < 0) {
+		goto out;
 	}
 	for (unsigned t = 0; t < nw; t++) {
 		if (output_first(w[t]) < 0) {
