@@ -15,6 +15,11 @@ import tempfile
 import time
 
 TSCAP = os.environ.get("TSCAP", "tscap")
+# Under sudo, tscap capture drops to the invoking user by default, who
+# cannot write into the tests' root-owned temporary directories: the
+# tests run tscap as whoever runs them (test_privileges sets these itself).
+os.environ.pop("SUDO_UID", None)
+os.environ.pop("SUDO_GID", None)
 PCAP_NS_DUMP = os.environ.get("PCAP_NS_DUMP", "pcap_ns_dump")
 FAILS = []
 
