@@ -27,6 +27,7 @@
 #define POLL_MS       100       /* bounds how long a packet may sit unwritten */
 #define DRAIN_NS      250000000 /* after a stop: at most this long to read what is queued */
 #define ROUND_BATCHES 16        /* receive calls per endpoint per poll round */
+#define PIPE_CHECK_NS 100000000 /* how often an idle capture looks for its -w - reader */
 
 struct capture_opts {
 	const char *out;
@@ -73,7 +74,9 @@ struct capture {
 	struct tsc_ep_stats base[MAX_ENDPOINTS];
 	uint64_t base_written, files_flushed;
 	int64_t file_start_ns;
-	int no_file; /* the next file could not be opened: nothing to close */
+	int no_file;          /* the next file could not be opened: nothing to close */
+	int reader_gone;      /* -w -: the reader went away (EPIPE), exit 3 */
+	int64_t pipe_checked; /* CLOCK_MONOTONIC ns of the last look */
 };
 
 static void catch_signals(void)
@@ -267,7 +270,11 @@ static int close_file(struct capture *c, int64_t now)
 
 	file_isbs(c, isb, now);
 	int r = pcapng_sink_close(&c->sink, isb, c->n);
-	if (r < 0) {
+	if (r == -EPIPE) {
+		tsc_err("the reader of %s went away (broken pipe): capture stopped",
+		        strcmp(c->path, "-") ? c->path : "stdout");
+		c->reader_gone = c->failed = 1;
+	} else if (r < 0) {
 		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
 		        "complete write",
 		        strcmp(c->path, "-") ? c->path : "stdout", strerror(-r));
@@ -455,6 +462,35 @@ static int queued_anywhere(const struct capture *c)
 	return 0;
 }
 
+/* A pipe whose reader went away while nothing is being written: its
+ * write end polls POLLERR, so an idle capture stops too, not only at the
+ * next packet's EPIPE. */
+static int reader_gone(struct capture *c, int64_t now)
+{
+	struct pollfd p = {.fd = c->sink.w.fd, .events = 0};
+
+	if (!c->sink.w.is_pipe || p.fd < 0 || now - c->pipe_checked < PIPE_CHECK_NS) {
+		return 0;
+	}
+	c->pipe_checked = now;
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+		c->sink.w.err = -EPIPE; /* reported as if a write had said so */
+		return 1;
+	}
+	return 0;
+}
+
+/* Between two receive rounds: -G, the -w - reader. -1 stops the capture. */
+static int between_rounds(struct capture *c)
+{
+	int64_t now = tsc_now_monotonic();
+
+	if (rotate_time_due(&c->rot, now) && rotate(c) < 0) {
+		return -1;
+	}
+	return reader_gone(c, now) ? -1 : 0;
+}
+
 static void run(struct capture *c)
 {
 	int64_t end = deadline(c);
@@ -486,7 +522,7 @@ static void run(struct capture *c)
 		timeout = rot_ms >= 0 && rot_ms < timeout ? (int)rot_ms : timeout;
 		uint64_t before = c->written;
 		int more = receive_round(c, timeout);
-		if (more < 0 || (rotate_time_due(&c->rot, tsc_now_monotonic()) && rotate(c) < 0)) {
+		if (more < 0 || between_rounds(c) < 0) {
 			c->failed = 1;
 			return;
 		}
@@ -622,8 +658,10 @@ static void summary(struct capture *const *w, unsigned nw)
 		}
 	}
 	if (written < received) {
-		fprintf(stderr, "tscap: %llu received packets are not in the file (write failed)\n",
-		        (unsigned long long)(received - written));
+		fprintf(stderr, "tscap: %llu received packets %s\n",
+		        (unsigned long long)(received - written),
+		        c->reader_gone ? "did not reach the reader"
+		                       : "are not in the file (write failed)");
 	}
 	if (stalls) {
 		fprintf(stderr,
@@ -762,7 +800,7 @@ int cmd_capture(int argc, char **argv)
 	rc = started < 0 ? 2 : 0;
 	for (unsigned t = 0; t < nw; t++) {
 		finish(w[t]);
-		rc = w[t]->failed ? 2 : rc;
+		rc = w[t]->failed ? (w[t]->reader_gone ? 3 : 2) : rc;
 	}
 	summary(w, nw);
 out:
