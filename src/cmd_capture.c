@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "clockstep.h"
 #include "cmds.h"
 #include "log.h"
 #include "nstime.h"
@@ -77,6 +78,7 @@ struct capture {
 	int no_file;          /* the next file could not be opened: nothing to close */
 	int reader_gone;      /* -w -: the reader went away (EPIPE), exit 3 */
 	int64_t pipe_checked; /* CLOCK_MONOTONIC ns of the last look */
+	struct tsc_clockstep clk;
 };
 
 static void catch_signals(void)
@@ -480,7 +482,32 @@ static int reader_gone(struct capture *c, int64_t now)
 	return 0;
 }
 
-/* Between two receive rounds: -G, the -w - reader. -1 stops the capture. */
+/* The wall clock stepped since the last round: say so once (thread 0),
+ * and put it on the next packet of every thread's file. */
+static void clock_check(struct capture *c)
+{
+	int64_t step = clockstep_sample(&c->clk);
+	char txt[32], note[160];
+
+	if (!step) {
+		return;
+	}
+	clockstep_format(step, txt, sizeof(txt));
+	snprintf(note, sizeof(note),
+	         "tscap: the wall clock (CLOCK_REALTIME) stepped %s s against CLOCK_MONOTONIC "
+	         "before this packet; packet times jump with it",
+	         txt);
+	pcapng_sink_note(&c->sink, note);
+	if (c->index == 0) {
+		tsc_err(
+		    "the wall clock (CLOCK_REALTIME) stepped %s s against CLOCK_MONOTONIC during "
+		    "the capture: packet times jump there (noted in the file)",
+		    txt);
+	}
+}
+
+/* Between two receive rounds: -G, the -w - reader, the wall clock. -1
+ * stops the capture. */
 static int between_rounds(struct capture *c)
 {
 	int64_t now = tsc_now_monotonic();
@@ -488,6 +515,7 @@ static int between_rounds(struct capture *c)
 	if (rotate_time_due(&c->rot, now) && rotate(c) < 0) {
 		return -1;
 	}
+	clock_check(c);
 	return reader_gone(c, now) ? -1 : 0;
 }
 
@@ -495,6 +523,8 @@ static void run(struct capture *c)
 {
 	int64_t end = deadline(c);
 
+	clockstep_init(&c->clk, CLOCKSTEP_THRESHOLD_NS);
+	clockstep_sample(&c->clk);
 	int coalescing = 0, next_timeout_zero = 0;
 
 	while (!tsc_stop && remaining(c)) {
@@ -662,6 +692,15 @@ static void summary(struct capture *const *w, unsigned nw)
 		        (unsigned long long)(received - written),
 		        c->reader_gone ? "did not reach the reader"
 		                       : "are not in the file (write failed)");
+	}
+	if (c->clk.steps) {
+		char txt[32];
+		clockstep_format(c->clk.largest, txt, sizeof(txt));
+		fprintf(
+		    stderr,
+		    "tscap: the wall clock stepped %llu time%s during the capture (largest %s s): "
+		    "packet times jump there; the packet after each step has a comment\n",
+		    (unsigned long long)c->clk.steps, c->clk.steps == 1 ? "" : "s", txt);
 	}
 	if (stalls) {
 		fprintf(stderr,

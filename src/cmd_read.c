@@ -135,6 +135,18 @@ static void print_packet(const struct frame_info *fi_, const struct rd_event *ev
 	putchar('\n');
 }
 
+/* A packet's comment, on a line of its own: printable ASCII kept, the
+ * rest (line breaks, bytes of UTF-8) shown as '?'. */
+static void print_comment(const struct rd_event *ev, uint64_t index)
+{
+	printf("# comment on packet %" PRIu64 ": ", index);
+	for (unsigned i = 0; i < ev->comment_len; i++) {
+		uint8_t ch = ev->comment[i];
+		putchar(ch >= 0x20 && ch < 0x7f ? ch : '?');
+	}
+	putchar('\n');
+}
+
 static void print_isb(const struct rd_file *r, const struct rd_event *ev)
 {
 	const struct rd_if *ifc = &r->ifs[ev->if_id];
@@ -245,6 +257,9 @@ static int read_one(const char *path, int quiet, struct read_summary *sum)
 		account_probe(&fi, ev.ts_ns, sum);
 		if (!quiet) {
 			print_packet(&fi, &ev, sum->packets);
+		}
+		if (!quiet && ev.comment) {
+			print_comment(&ev, sum->packets);
 		}
 	}
 	if (r.classic) {

@@ -210,7 +210,10 @@ static void epb_opt(struct rd_file *r, uint16_t code, const uint8_t *v, uint16_t
 {
 	struct rd_event *ev = ctx;
 
-	if (code == 2 && len == 4) {
+	if (code == 1) {
+		ev->comment = v;
+		ev->comment_len = len;
+	} else if (code == 2 && len == 4) {
 		ev->epb_flags = sw32(r, v);
 	} else if (code == 4 && len == 8) {
 		ev->dropcount = sw64(r, v);

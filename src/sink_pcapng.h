@@ -9,7 +9,8 @@
 struct pcapng_sink {
 	struct tsc_writer w;
 	uint32_t snaplen;
-	int created; /* we created path: remove it if the header fails */
+	int created;    /* we created path: remove it if the header fails */
+	char note[200]; /* a comment for the next block, "" when none */
 };
 
 struct pcapng_sink_if {
@@ -32,6 +33,10 @@ size_t pcapng_sink_pkt_max(const struct pcapng_sink *s, const struct tsc_pkt *p)
 
 /* Encode one packet (drops: kernel drops since the previous one). */
 int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops);
+
+/* A comment (opt_comment) for the next packet's block, or, if the file
+ * ends first, for its first statistics block. The newest note wins. */
+void pcapng_sink_note(struct pcapng_sink *s, const char *text);
 
 /* End of a receive batch: flush at once into a pipe, and into a file
  * when the last flush is older than 100 ms. */
