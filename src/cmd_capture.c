@@ -139,7 +139,7 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "new file before one passes SIZE (MB; or 100k, 10M, 1G: KiB, MiB, GiB)"},
 	    {"rotate-seconds", 'G', OPT_DOUBLE, &o->rotate_s, 0.01, 1e9, NULL, "SEC",
 	     "new file every SEC seconds"},
-	    {"ring", 'W', OPT_UINT, &o->ring, 1, 100000, NULL, "COUNT",
+	    {"ring-files", 'W', OPT_UINT, &o->ring, 1, 100000, NULL, "COUNT",
 	     "with -C/-G: keep only the newest COUNT files"},
 	    {"no-clobber", 0, OPT_FLAG, &o->no_clobber, 0, 0, NULL, NULL,
 	     "never overwrite an existing file (O_EXCL)"},

@@ -179,7 +179,7 @@ bad = [
     (["-C", "2000000000"], "is not a size for -C"),
     (["-G", "0"], "out of range for --rotate-seconds"),
     (["-G", "soon"], "not a number for --rotate-seconds"),
-    (["-W", "0"], "out of range for --ring"),
+    (["-W", "0"], "out of range for --ring-files"),
     (["-W", "3"], "-W COUNT keeps a ring of files: it needs -C SIZE or -G SECONDS"),
 ]
 for args, msg in bad:
