@@ -79,8 +79,22 @@ static int become(unsigned uid, unsigned gid, const char *user)
 	return 0;
 }
 
+static int caps_empty(void)
+{
+	struct __user_cap_data_struct d[2];
+
+	return caps_get(d) == 0 && !d[0].effective && !d[1].effective && !d[0].permitted &&
+	       !d[1].permitted && !d[0].inheritable && !d[1].inheritable;
+}
+
 int tsc_os_drop_privileges(int switch_user, unsigned uid, unsigned gid, const char *user)
 {
+	if (!switch_user && caps_empty()) {
+		/* nothing to give up (an ordinary user): a sandbox that forbids
+		 * capset must not stop the capture over an empty set */
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		return 0;
+	}
 	int r = drop_bounding_set();
 
 	if (r == 0 && switch_user) {
@@ -97,9 +111,7 @@ int tsc_os_drop_privileges(int switch_user, unsigned uid, unsigned gid, const ch
 	if (r < 0) {
 		return r;
 	}
-	struct __user_cap_data_struct d[2];
-	if (caps_get(d) < 0 || d[0].effective || d[1].effective || d[0].permitted ||
-	    d[1].permitted || d[0].inheritable || d[1].inheritable) {
+	if (!caps_empty()) {
 		return -EPERM;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
