@@ -523,9 +523,10 @@ static void run(struct capture *c)
 {
 	int64_t end = deadline(c);
 
-	clockstep_init(&c->clk, CLOCKSTEP_THRESHOLD_NS);
-	clockstep_sample(&c->clk);
 	int coalescing = 0, next_timeout_zero = 0;
+
+	clockstep_init(&c->clk, CLOCKSTEP_THRESHOLD_NS);
+	clockstep_sample(&c->clk); /* the reference the rounds compare with */
 
 	while (!tsc_stop && remaining(c)) {
 		int64_t now = tsc_now_monotonic();
