@@ -16,11 +16,15 @@
 /* The order is --stamp's choices. NONE: no kernel stamps, user space only. */
 enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW, TSC_STAMP_NONE };
 /* The order is --rx's choices. AUTO: io_uring where the kernel has
- * multishot recvmsg, recvmmsg otherwise. */
-enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG };
+ * multishot recvmsg, recvmmsg otherwise. RING: a wire: source's frames
+ * through a memory-mapped ring, one stamp per frame. */
+enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG, TSC_RX_RING };
+/* The order is --direction's choices: which frames a wire: source keeps. */
+enum tsc_direction { TSC_DIRECTION_INOUT = 0, TSC_DIRECTION_IN, TSC_DIRECTION_OUT };
 /* Their names, in that order, NULL-ended: the options' choices. */
 extern const char *const tsc_stamp_mode_names[];
 extern const char *const tsc_rx_kind_names[];
+extern const char *const tsc_direction_names[];
 
 struct tsc_source_opts {
 	enum tsc_stamp_mode stamp;
@@ -29,6 +33,10 @@ struct tsc_source_opts {
 	uint8_t reuseport; /* share the port with the capture's other threads */
 	uint8_t tx_stamps; /* also TX stamps for tsc_source_send (SCHED, SND, hardware) */
 	uint8_t ttl;       /* each packet's TTL / hop limit into tsc_pkt.ttl */
+	uint8_t direction; /* wire:, pcap: enum tsc_direction */
+	uint8_t promisc;   /* wire:, pcap: the interface in promiscuous mode meanwhile */
+	uint32_t snaplen;  /* pcap: bytes libpcap keeps of each frame (0: all) */
+	uint8_t ring;      /* wire: frames into a memory-mapped ring (--rx ring) */
 };
 
 /* What the OS granted, for reports and the file's interface description. */
@@ -39,6 +47,8 @@ struct tsc_grant {
 	uint8_t drops;               /* kernel drop counter per packet available */
 	uint32_t rcvbuf;             /* receive buffer the kernel granted, bytes */
 	char ifname[TSC_IFNAME_MAX]; /* interface stamps were checked on, "" if none */
+	uint16_t linktype;           /* the frames' LINKTYPE_; 0: Ethernet, synthesized */
+	char stamp_label[64];        /* how the stamps were taken, when it needs saying */
 };
 
 struct tsc_source;
@@ -54,7 +64,7 @@ const struct tsc_grant *tsc_source_grant(const struct tsc_source *src);
 /* Every datagram the kernel dropped for this socket so far, read from the
  * OS's own socket table (so drops after the last packet count too);
  * -1 if the OS does not tell. */
-int64_t tsc_source_kernel_drops(const struct tsc_source *src);
+int64_t tsc_source_kernel_drops(struct tsc_source *src);
 /* 1 if a datagram waits in the socket's receive queue. */
 int tsc_source_queued(const struct tsc_source *src);
 
@@ -148,6 +158,14 @@ enum tsc_cap {
 	TSC_CAP_TX_HW = 1u << 3,
 };
 
+/* Which received frames the NIC can stamp: wire capture wants them all;
+ * many NICs stamp only PTP. */
+enum tsc_hw_rx_cover {
+	TSC_HW_RX_NONE = 0, /* no hardware RX stamping */
+	TSC_HW_RX_SOME = 1, /* only filtered subsets (PTP event messages, ...) */
+	TSC_HW_RX_ALL = 2,  /* every frame (HWTSTAMP_FILTER_ALL) */
+};
+
 struct tsc_nic_info {
 	char ifname[TSC_IFNAME_MAX];
 	unsigned ifindex;
@@ -156,6 +174,7 @@ struct tsc_nic_info {
 	int phc_index;       /* -1: no hardware clock */
 	char flags[320];     /* the OS's own names for what is advertised */
 	char tx_types[96], rx_filters[320];
+	int hw_rx_cover;  /* enum tsc_hw_rx_cover */
 	int config_err;   /* 0, or errno of reading the hardware config */
 	int hw_rx_on;     /* the NIC stamps received packets now: 1, 0, -1 unknown */
 	int hw_tx_on;     /* ... transmitted packets */

@@ -41,4 +41,5 @@ void tsc_rx_stop(struct tsc_rx *rx)
 }
 
 const char *const tsc_stamp_mode_names[] = {"auto", "hw", "sw", "none", NULL};
-const char *const tsc_rx_kind_names[] = {"auto", "uring", "mmsg", "msg", NULL};
+const char *const tsc_rx_kind_names[] = {"auto", "uring", "mmsg", "msg", "ring", NULL};
+const char *const tsc_direction_names[] = {"inout", "in", "out", NULL};

@@ -85,7 +85,8 @@ def run_one(argv, port, size, rate, count, flows=1):
     proc = subprocess.Popen(["taskset", "-c", CPU_RX, *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     end = time.time() + 10
-    tapper = argv[0] in ("tcpdump", "dumpcap")
+    tapper = argv[0] in ("tcpdump", "dumpcap") or any(a.startswith(("wire:", "pcap:"))
+                                                      for a in argv)
     while time.time() < end and not (bound(port) if not tapper else False):
         if tapper:
             time.sleep(1.5)  # they attach to lo with no socket to wait for
@@ -118,6 +119,46 @@ def run_one(argv, port, size, rate, count, flows=1):
 
 def median_spread(xs):
     return statistics.median(xs), min(xs), max(xs)
+
+
+def wire_section(results):
+    """Frames on lo: tscap wire:/pcap: beside tcpdump, all of them taps on
+    the same interface with the same filter, so their copies cost the same
+    softirq and each keeps both directions (2 frames per datagram)."""
+    print("== frames on lo (wire:lo, pcap:lo, tcpdump -i lo), filter 'udp port P', "
+          "64-byte payloads")
+    port = free_port()
+    f = os.path.join(SHM, f"tscap-bench-{port}.pcapng")
+    flt = f"udp port {port}"
+    rx = {}
+    for path in ("mmsg", "uring", "ring"):
+        rx[f"tscap wire:lo --rx {path} --stamp sw -w file"] = [
+            TSCAP, "capture", "wire:lo", "-f", flt, "--rx", path, "--stamp", "sw", "-w", f, "-q"]
+    rx["tscap pcap:lo -w file (libpcap, one stamp)"] = [
+        TSCAP, "capture", "pcap:lo", "-f", flt, "-w", f, "-q"]
+    if shutil.which("tcpdump"):
+        rx["tcpdump -i lo --time-stamp-precision=nano -w file"] = [
+            "tcpdump", "-i", "lo", "-n", "-q", "--time-stamp-precision=nano", "-w", f, flt]
+    rows = {}
+    print(f"{'receiver':52} {'ns/frame':>8} {'min-max':>15} {'kept at max rate':>22}")
+    for name, argv in rx.items():
+        per = []
+        for _ in range(RUNS):
+            ns, sent, got, dr, _ = run_one(argv, port, 64, RATE, COUNT)
+            per.append(ns / max(2 * sent, 1))
+            if os.path.exists(f):
+                os.unlink(f)
+        _, sent, got, drops, pps = run_one(argv, port, 64, 0, COUNT * 3)
+        if os.path.exists(f):
+            os.unlink(f)
+        med, lo, hi = median_spread(per)
+        frames = got if name.startswith("tscap") else 2 * got
+        rows[name] = {"cpu_ns_per_frame": round(med, 1), "min": round(lo, 1), "max": round(hi, 1),
+                      "max_rate_sender_pps": pps, "frames_sent": 2 * sent,
+                      "frames_kept": frames, "drops": drops}
+        print(f"{name:52} {med:8.0f} {lo:7.0f}-{hi:<7.0f} {frames:>9}/{2 * sent} at {pps} pps")
+    results["wire_lo"] = rows
+    print()
 
 
 def main():
@@ -193,6 +234,7 @@ def main():
               f"{ns / sent:7.0f} ns CPU/packet (all threads)")
     results["threads"] = scal
     print()
+    wire_section(results)
     print("== user-space work alone (no syscalls): bench_userspace")
     micro = subprocess.run([MICRO], capture_output=True, text=True).stdout
     print(micro, end="")

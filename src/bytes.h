@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "nstime.h"
+
 /* An unsigned field of width 4 or 8, as cmsg_len and time fields come. */
 static inline uint64_t tsc_load_uint(const uint8_t *p, size_t width)
 {
@@ -23,6 +25,17 @@ static inline uint64_t tsc_load_uint(const uint8_t *p, size_t width)
 static inline int64_t tsc_load_int(const uint8_t *p, size_t width)
 {
 	return width == 8 ? (int64_t)tsc_load_uint(p, 8) : (int64_t)(int32_t)tsc_load_uint(p, 4);
+}
+
+/* A timeval / timespec laid out by another ABI: seconds of width sec_w,
+ * then the sub-second field of width sub_w at offset sub_off, scaled by
+ * mul (1000 for µs, 1 for ns). Into ns with wrapping arithmetic. */
+static inline int64_t tsc_load_timepair(const uint8_t *p, size_t sec_w, size_t sub_off,
+                                        size_t sub_w, int64_t mul)
+{
+	int64_t sub = tsc_load_int(p + sub_off, sub_w);
+
+	return tsc_ns_from_parts(tsc_load_int(p, sec_w), (int64_t)((uint64_t)sub * (uint64_t)mul));
 }
 
 #endif

@@ -32,6 +32,8 @@
 
 struct capture_opts {
 	const char *out;
+	const char *filter; /* -f: for wire: and pcap: endpoints without their own */
+	int direction, promisc;
 	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
 	unsigned long long threads;
@@ -97,12 +99,50 @@ static int check_rotation(const struct capture_opts *o)
 		        o->filesize);
 		return -1;
 	}
-	if (o->ring && !o->filesize && !o->rotate_s) {
+	if (o->ring && !o->filesize && !(o->rotate_s > 0)) {
 		tsc_err("capture: -W COUNT keeps a ring of files: it needs -C SIZE or -G SECONDS");
 		return -1;
 	}
-	if ((o->filesize || o->rotate_s) && !strcmp(o->out, "-")) {
+	if ((o->filesize || o->rotate_s > 0) && !strcmp(o->out, "-")) {
 		tsc_err("capture: -C/-G start new files: give -w FILE, not -");
+		return -1;
+	}
+	return 0;
+}
+
+/* -f, --direction and --promisc concern interfaces, not sockets. */
+static int apply_filter_opts(struct capture *c)
+{
+	const struct capture_opts *o = &c->o;
+	unsigned ifaces = 0;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		struct tsc_endpoint *ep = &c->ep[i];
+		if (ep->kind == TSC_EP_UDP) {
+			continue;
+		}
+		ifaces++;
+		if (ep->kind == TSC_EP_PCAP && o->threads > 1) {
+			tsc_err("capture: --threads: %s would see every frame once per thread; "
+			        "use wire:%s (its threads share the frames)",
+			        ep->text, ep->ifname);
+			return -1;
+		}
+		if (o->filter && !ep->filter[0]) {
+			if (strlen(o->filter) >= sizeof(ep->filter)) {
+				tsc_err("capture: -f: the filter is longer than %zu characters",
+				        sizeof(ep->filter) - 1);
+				return -1;
+			}
+			snprintf(ep->filter, sizeof(ep->filter), "%s", o->filter);
+		}
+	}
+	if (!ifaces && (o->filter || o->direction || o->promisc)) {
+		tsc_err("capture: %s applies to wire:IFACE and pcap:IFACE endpoints; a udp:// "
+		        "endpoint keeps only what reaches its own port",
+		        o->filter      ? "-f"
+		        : o->direction ? "--direction"
+		                       : "--promisc");
 		return -1;
 	}
 	return 0;
@@ -121,8 +161,8 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "bytes of each frame to keep (default 262144)"},
 	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, tsc_stamp_mode_names, "auto|hw|sw|none",
 	     "stamp source (default auto; none: user space only)"},
-	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, tsc_rx_kind_names, "auto|uring|mmsg|msg",
-	     "receive path (default auto: recvmmsg, see README)"},
+	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, tsc_rx_kind_names, "auto|uring|mmsg|msg|ring",
+	     "receive path (default auto: recvmmsg, see README; ring: wire: only)"},
 	    {"coalesce", 0, OPT_UINT, &o->coalesce_us, 0, 100000, NULL, "USEC",
 	     "while traffic flows, wait USEC between reads to batch (default 200, 0 = off)"},
 	    {"threads", 0, OPT_UINT, &o->threads, 1, MAX_THREADS, NULL, "N",
@@ -133,6 +173,12 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "packets per receive call (default 64)"},
 	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
 	     "socket receive buffer (default 8 MiB)"},
+	    {"filter", 'f', OPT_STRING, &o->filter, 0, 0, NULL, "EXPR",
+	     "wire:/pcap: keep frames matching EXPR (tcpdump syntax)"},
+	    {"direction", 0, OPT_CHOICE, &o->direction, 0, 0, tsc_direction_names, "inout|in|out",
+	     "wire:/pcap: frames received, sent or both (default inout)"},
+	    {"promisc", 0, OPT_FLAG, &o->promisc, 0, 0, NULL, NULL,
+	     "wire:/pcap: promiscuous mode while capturing"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {"file-size", 'C', OPT_STRING, &o->filesize, 0, 0, NULL, "SIZE",
@@ -192,7 +238,7 @@ static int parse_args(struct capture *c, int argc, char **argv)
 			return -1;
 		}
 	}
-	return 0;
+	return apply_filter_opts(c);
 }
 
 static int open_sources(struct capture *c)
@@ -201,7 +247,11 @@ static int open_sources(struct capture *c)
 		struct tsc_source_opts so = {.stamp = (enum tsc_stamp_mode)c->o.stamp,
 		                             .rcvbuf = (uint32_t)c->o.rcvbuf,
 		                             .endpoint = (uint16_t)i,
-		                             .reuseport = c->o.threads > 1};
+		                             .reuseport = c->o.threads > 1,
+		                             .direction = (uint8_t)c->o.direction,
+		                             .promisc = (uint8_t)c->o.promisc,
+		                             .snaplen = (uint32_t)c->o.snaplen,
+		                             .ring = c->o.rx == TSC_RX_RING};
 		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0) {
 			return -1;
 		}
@@ -231,15 +281,42 @@ static int open_rx(struct capture *c)
 	return 0;
 }
 
+/* libpcap reads a pcapng file only when every interface in it has the
+ * first one's link type (and tscap writes one snap length for all). */
+static int check_linktypes(const struct capture *c, const struct pcapng_sink_if *ifs)
+{
+	for (unsigned i = 1; i < c->n; i++) {
+		uint16_t a = ifs[0].linktype ? ifs[0].linktype : PCAPNG_LINKTYPE_ETHERNET;
+		uint16_t b = ifs[i].linktype ? ifs[i].linktype : PCAPNG_LINKTYPE_ETHERNET;
+		if (a != b) {
+			tsc_err(
+			    "capture: %s gives link type %u and %s link type %u: one file holds "
+			    "one link type for libpcap's readers; capture them into separate "
+			    "files (two tscap runs)",
+			    c->ep[0].text, a, c->ep[i].text, b);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int open_output(struct capture *c)
 {
 	struct pcapng_sink_if ifs[MAX_ENDPOINTS];
 	char names[MAX_ENDPOINTS][TSC_IFNAME_MAX + 8];
+	char descs[MAX_ENDPOINTS][sizeof(c->ep[0].text) + 80];
 
 	for (unsigned i = 0; i < c->n; i++) {
-		const char *ifn = tsc_source_grant(c->src[i])->ifname;
-		snprintf(names[i], sizeof(names[i]), "%s", ifn[0] ? ifn : "any");
-		ifs[i] = (struct pcapng_sink_if){.name = names[i], .desc = c->ep[i].text};
+		const struct tsc_grant *g = tsc_source_grant(c->src[i]);
+		snprintf(names[i], sizeof(names[i]), "%s", g->ifname[0] ? g->ifname : "any");
+		snprintf(descs[i], sizeof(descs[i]), "%s%s%s%s", c->ep[i].text,
+		         g->stamp_label[0] ? " (" : "", g->stamp_label,
+		         g->stamp_label[0] ? ")" : "");
+		ifs[i] = (struct pcapng_sink_if){
+		    .name = names[i], .desc = descs[i], .linktype = g->linktype};
+	}
+	if (check_linktypes(c, ifs) < 0) {
+		return -1;
 	}
 	return pcapng_sink_open_ex(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n,
 	                           c->o.no_clobber ? PCAPNG_SINK_EXCL : 0);
@@ -300,7 +377,7 @@ static int output_first(struct capture *c)
 	uint64_t bytes = 0;
 	int64_t now = tsc_now_realtime();
 
-	if (o->filesize || o->rotate_s) {
+	if (o->filesize || o->rotate_s > 0) {
 		rotate_parse_size(o->filesize ? o->filesize : "", &bytes);
 		if (rotate_init(&c->rot, c->path, bytes, (int64_t)llround(o->rotate_s * 1e9),
 		                (unsigned)o->ring) < 0) {
@@ -710,8 +787,9 @@ static void summary(struct capture *const *w, unsigned nw)
 		        (unsigned long long)stalls);
 	}
 	if (!stamps[TSC_HW_RX] && received && c->o.stamp == TSC_STAMP_AUTO) {
-		fprintf(stderr,
-		        "tscap: no hardware stamps arrived: software stamps are in the file\n");
+		/* Haiku has none but user-space stamps. */
+		fprintf(stderr, "tscap: no hardware stamps arrived: %s stamps are in the file\n",
+		        stamps[TSC_SW_RX] ? "software" : "user-space");
 	}
 }
 

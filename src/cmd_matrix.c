@@ -188,15 +188,55 @@ static void print_json(const struct matrix *m)
 	printf("]}\n");
 }
 
+/* --os: what this build covers, without trying anything. */
+static void print_os(const struct matrix *m, int json)
+{
+	if (json) {
+		printf("{");
+		json_kv_str(stdout, 1, "backend", TSCAP_BACKEND_NAME);
+		json_kv_str(stdout, 0, "os", m->os);
+		printf(", \"columns\": [");
+		for (unsigned c = 0; c < m->n_cols; c++) {
+			printf("%s", c ? ", " : "");
+			json_str(stdout, m->cols[c]);
+		}
+		printf("], \"rows\": [");
+		for (unsigned r = 0; r < m->n_rows; r++) {
+			printf("%s{", r ? ", " : "");
+			json_kv_str(stdout, 1, "id", m->rows[r].id);
+			json_kv_str(stdout, 0, "cmsg", m->rows[r].cmsg);
+			printf(", \"level\": %d, \"type\": %d}", m->rows[r].level, m->rows[r].type);
+		}
+		printf("]}\n");
+		return;
+	}
+	printf("backend: %s (backends/%s), running on %s\n", TSCAP_BACKEND_NAME, TSCAP_BACKEND_NAME,
+	       m->os);
+	printf("columns: ");
+	for (unsigned c = 0; c < m->n_cols; c++) {
+		printf("%s%s", c ? ", " : "", m->cols[c]);
+	}
+	printf("\nrows (%u):\n", m->n_rows);
+	for (unsigned r = 0; r < m->n_rows; r++) {
+		char label[96];
+		row_label(&m->rows[r], label, sizeof(label));
+		printf("  %-22s %-44s %s\n", m->rows[r].id, label, m->rows[r].payload);
+	}
+	printf("cmsg decoders in this build (unit-tested on every host): linux, freebsd, xnu, "
+	       "haiku\n");
+}
+
 int cmd_matrix(int argc, char **argv)
 {
-	int json = 0, markdown = 0;
+	int json = 0, markdown = 0, os = 0;
 	const struct opt_spec tab[] = {
 	    {"json", 0, OPT_FLAG, &json, 0, 0, NULL, NULL, "print JSON"},
 	    {"markdown", 0, OPT_FLAG, &markdown, 0, 0, NULL, NULL,
 	     "print Markdown tables shaped like the survey (SEED-TABLE.md)"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL,
 	     "say what each cell saw (the reason behind each ✓ and ×)"},
+	    {"os", 0, OPT_FLAG, &os, 0, 0, NULL, NULL,
+	     "print the backend and the rows this build covers, try nothing"},
 	    {0},
 	};
 	int first = opts_parse("matrix", tab, argc, argv);
@@ -204,7 +244,7 @@ int cmd_matrix(int argc, char **argv)
 	char hw[64];
 
 	if (first == -2) {
-		opts_usage(stdout, "matrix", "[--json | --markdown] [-v]", tab);
+		opts_usage(stdout, "matrix", "[--json | --markdown] [-v] [--os]", tab);
 		return 0;
 	}
 	if (first < 0) {
@@ -220,6 +260,11 @@ int cmd_matrix(int argc, char **argv)
 	}
 	m.n_rows = tsc_matrix_rows(&m.rows);
 	m.n_cols = tsc_matrix_columns(&m.cols);
+	if (os) {
+		tsc_os_describe(m.os, sizeof(m.os), hw, sizeof(hw));
+		print_os(&m, json);
+		return 0;
+	}
 	m.cells = calloc((size_t)m.n_rows * m.n_cols, sizeof(*m.cells));
 	if (!m.cells) {
 		tsc_err("out of memory");

@@ -254,7 +254,8 @@ static int run(struct pinger *p)
 static int write_probes(struct pinger *p)
 {
 	struct pcapng_sink sink;
-	struct pcapng_sink_if ifs[1] = {{"ping", "tscap ping: STAMP probes and replies"}};
+	struct pcapng_sink_if ifs[1] = {
+	    {.name = "ping", .desc = "tscap ping: STAMP probes and replies"}};
 	int r = 0;
 
 	if (pcapng_sink_open(&sink, p->o.write, 65535, ifs, 1) < 0) {
@@ -300,7 +301,7 @@ static int parse_target(struct pinger *p, const char *arg)
 		         arg, STAMP_PORT);
 		arg = text;
 	}
-	if (tsc_endpoint_parse(arg, &p->target, err, sizeof(err)) < 0) {
+	if (tsc_endpoint_parse_udp(arg, &p->target, err, sizeof(err)) < 0) {
 		tsc_err("%s", err);
 		return -1;
 	}

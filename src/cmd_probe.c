@@ -192,6 +192,12 @@ static void print_interface(const struct tsc_nic_info *in)
 			printf("/dev/ptp%d\n", in->phc_index);
 		}
 		printf("  TX types: %s; RX filters: %s\n", in->tx_types, in->rx_filters);
+		static const char *const cover[] = {
+		    [TSC_HW_RX_NONE] = "software stamps only (no hardware RX filter)",
+		    [TSC_HW_RX_SOME] = "hardware stamps on PTP frames only (no RX filter ALL)",
+		    [TSC_HW_RX_ALL] = "hardware stamps on every frame (RX filter ALL)",
+		};
+		printf("  wire:%s capture: %s\n", in->ifname, cover[in->hw_rx_cover % 3]);
 	}
 	if (in->config_err) {
 		printf("  hardware config (SIOCGHWTSTAMP): %s\n",
@@ -290,6 +296,10 @@ static void print_json_interface(const struct tsc_nic_info *in)
 	json_err("so_timestamping", in->caps_err, in->flags);
 	json_err("tx_types", in->caps_err, in->tx_types);
 	json_err("rx_filters", in->caps_err, in->rx_filters);
+	if (!in->caps_err) {
+		static const char *const cover[] = {"none", "ptp", "all"};
+		printf(", \"wire_hw_rx\": \"%s\"", cover[in->hw_rx_cover % 3]);
+	}
 	json_err("hardware_config", in->config_err, in->config);
 	if (in->enable_err >= 0) {
 		json_err("enabled_config", in->enable_err, in->enabled);

@@ -8,6 +8,7 @@
 #include "frame.h"
 #include "log.h"
 #include "options.h"
+#include "pcapng.h"
 #include "pcapng_read.h"
 #include "probe.h"
 #include "samples.h"
@@ -131,6 +132,9 @@ static void print_packet(const struct frame_info *fi_, const struct rd_event *ev
 	}
 	if (ev->has_tscap && (ev->stamps.flags & TSC_PKT_CTRUNC)) {
 		printf(" ctrunc");
+	}
+	if ((ev->epb_flags & 3) == PCAPNG_EPB_FLAG_OUTBOUND) {
+		printf(" out"); /* a frame the host sent (wire: and pcap: see both ways) */
 	}
 	putchar('\n');
 }

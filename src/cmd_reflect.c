@@ -219,8 +219,8 @@ static int parse_args(struct reflector *r, int argc, char **argv)
 		tsc_err("reflect: give one endpoint at most (default udp://[::]:862)");
 		return -1;
 	}
-	if (tsc_endpoint_parse(first < argc ? argv[first] : "udp://[::]:862", &r->ep, err,
-	                       sizeof(err)) < 0) {
+	if (tsc_endpoint_parse_udp(first < argc ? argv[first] : "udp://[::]:862", &r->ep, err,
+	                           sizeof(err)) < 0) {
 		tsc_err("%s", err);
 		return -1;
 	}

@@ -87,7 +87,7 @@ static int parse_args(struct sender *s, int argc, char **argv)
 		tsc_err("send: give exactly one target (e.g. udp://127.0.0.1:9000)");
 		return -1;
 	}
-	if (tsc_endpoint_parse(argv[first], &s->target, err, sizeof(err)) < 0) {
+	if (tsc_endpoint_parse_udp(argv[first], &s->target, err, sizeof(err)) < 0) {
 		tsc_err("%s", err);
 		return -1;
 	}
@@ -183,9 +183,7 @@ static uint64_t due(const struct sender *s, int64_t t0)
 			return 0;
 		}
 		int64_t next = t0 + (int64_t)((double)s->sent * 1e9 / s->o.rate);
-		struct timespec ts = {.tv_sec = next / TSC_NS_PER_SEC,
-		                      .tv_nsec = next % TSC_NS_PER_SEC};
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		tsc_sleep_until_monotonic(next);
 	}
 }
 

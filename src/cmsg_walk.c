@@ -5,11 +5,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* The host's own layout, taken from the host's headers. */
+/* The host's own layout, taken from the host's headers. CMSG_ALIGN is
+ * not POSIX (XNU and FreeBSD user space lack it); CMSG_SPACE(1) -
+ * CMSG_LEN(0) is the alignment unit everywhere. */
 const struct cmsg_abi cmsg_abi_native = {
     .hdr_len = (uint8_t)sizeof(struct cmsghdr),
     .len_size = (uint8_t)sizeof(((struct cmsghdr *)0)->cmsg_len),
-    .align = (uint8_t)(CMSG_ALIGN(1)),
+    .align = (uint8_t)(CMSG_SPACE(1) - CMSG_LEN(0)),
 };
 
 static size_t align_up(size_t n, size_t a)
@@ -51,4 +53,35 @@ int cmsg_next(struct cmsg_iter *it, struct cmsg_item *item)
 	size_t step = align_up((size_t)clen, abi->align);
 	it->off = step >= rest ? it->len : it->off + step;
 	return 1;
+}
+
+unsigned cmsg_take_fds(const struct cmsg_item *c, int *fds, unsigned max, unsigned *n)
+{
+	for (size_t off = 0; off + 4 <= c->data_len; off += 4) {
+		if (*n < max) {
+			memcpy(&fds[*n], c->data + off, 4);
+		}
+		(*n)++;
+	}
+	return c->data_len % 4 ? 1u : 0u;
+}
+
+void cmsg_rights_collect(const struct cmsg_abi *abi, const void *ctl, size_t len, int32_t level,
+                         int32_t type, struct cmsg_rights *out)
+{
+	struct cmsg_iter it;
+	struct cmsg_item c;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	cmsg_iter_init(&it, abi, ctl, len);
+	while ((r = cmsg_next(&it, &c)) > 0) {
+		if (c.level == level && c.type == type) {
+			out->bad += cmsg_take_fds(&c, out->fds, CMSG_RIGHTS_MAX, &out->n);
+			out->msgs++;
+		} else {
+			out->other++;
+		}
+	}
+	out->malformed = r < 0;
 }

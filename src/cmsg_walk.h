@@ -37,4 +37,24 @@ int cmsg_next(struct cmsg_iter *it, struct cmsg_item *item);
 
 extern const struct cmsg_abi cmsg_abi_native;
 
+/* SCM_RIGHTS, the same on every OS: an array of int. Keeps the first max
+ * descriptors in fds, counts all of them in *n (which may pass max: the
+ * caller closes what it kept). Returns 1 if the length is not a whole
+ * number of ints (the tail is ignored), else 0. */
+unsigned cmsg_take_fds(const struct cmsg_item *c, int *fds, unsigned max, unsigned *n);
+
+/* Every SCM_RIGHTS message (level, type as the OS numbers them) in
+ * ctl[0, len): for OSes whose only non-stamp message it is. */
+#define CMSG_RIGHTS_MAX 16
+struct cmsg_rights {
+	int fds[CMSG_RIGHTS_MAX]; /* the first 16 descriptors, in order */
+	unsigned n;               /* all descriptors passed */
+	unsigned bad;             /* messages whose length is not a whole number of ints */
+	unsigned msgs;            /* SCM_RIGHTS messages seen */
+	unsigned other;           /* any other message */
+	int malformed;            /* the walk met a malformed header */
+};
+void cmsg_rights_collect(const struct cmsg_abi *abi, const void *ctl, size_t len, int32_t level,
+                         int32_t type, struct cmsg_rights *out);
+
 #endif

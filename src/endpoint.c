@@ -68,6 +68,39 @@ static int split_host_port(char *hp, char **host, char **port)
 	return 4;
 }
 
+/* wire:IFACE[?filter=EXPR] and pcap:IFACE[?filter=EXPR]. */
+static int parse_iface(const char *s, size_t scheme_len, struct tsc_endpoint *ep, char *err,
+                       size_t errlen)
+{
+	static const char fkey[] = "?filter=";
+	const char *name = s + scheme_len;
+	const char *q = strchr(name, '?');
+	size_t nlen = q ? (size_t)(q - name) : strlen(name);
+
+	if (nlen == 0 || nlen >= sizeof(ep->ifname)) {
+		FAIL("endpoint '%s': expected %.*sIFACE, an interface name of 1 to %zu characters",
+		     s, (int)scheme_len, s, sizeof(ep->ifname) - 1);
+	}
+	if (memchr(name, '/', nlen) || memchr(name, ' ', nlen) || memchr(name, '%', nlen)) {
+		FAIL("endpoint '%s': '%.*s' is not an interface name", s, (int)nlen, name);
+	}
+	memcpy(ep->ifname, name, nlen);
+	if (q) {
+		if (strncmp(q, fkey, sizeof(fkey) - 1) != 0) {
+			FAIL("endpoint '%s': after the interface only ?filter=EXPR may follow", s);
+		}
+		if (!q[sizeof(fkey) - 1]) {
+			FAIL("endpoint '%s': ?filter= is empty", s);
+		}
+		if (strlen(q + sizeof(fkey) - 1) >= sizeof(ep->filter)) {
+			FAIL("endpoint '%.40s...': the filter is too long (at most %zu characters)",
+			     s, sizeof(ep->filter) - 1);
+		}
+		snprintf(ep->filter, sizeof(ep->filter), "%s", q + sizeof(fkey) - 1);
+	}
+	return 0;
+}
+
 int tsc_endpoint_parse(const char *s, struct tsc_endpoint *ep, char *err, size_t errlen)
 {
 	static const char scheme[] = "udp://";
@@ -80,13 +113,19 @@ int tsc_endpoint_parse(const char *s, struct tsc_endpoint *ep, char *err, size_t
 		FAIL("endpoint '%.40s...' is too long", s);
 	}
 	snprintf(ep->text, sizeof(ep->text), "%s", s);
+	if (!strncmp(s, "wire:", 5) || !strncmp(s, "pcap:", 5)) {
+		ep->kind = s[0] == 'w' ? TSC_EP_WIRE : TSC_EP_PCAP;
+		return parse_iface(s, 5, ep, err, errlen);
+	}
 	if (strncmp(s, scheme, sizeof(scheme) - 1) != 0) {
 		const char *sep = strstr(s, "://");
 		if (sep) {
-			FAIL("endpoint '%s': unknown scheme '%.*s' (only udp:// is supported)", s,
-			     (int)(sep - s), s);
+			FAIL("endpoint '%s': unknown scheme '%.*s' (udp://, wire: and pcap: are "
+			     "supported)",
+			     s, (int)(sep - s), s);
 		}
-		FAIL("endpoint '%s': expected udp://HOST:PORT[%%IFNAME]", s);
+		FAIL("endpoint '%s': expected udp://HOST:PORT[%%IFNAME], wire:IFACE or pcap:IFACE",
+		     s);
 	}
 	snprintf(buf, sizeof(buf), "%s", s + sizeof(scheme) - 1);
 	pct = strrchr(buf, '%');
@@ -110,6 +149,19 @@ int tsc_endpoint_parse(const char *s, struct tsc_endpoint *ep, char *err, size_t
 		     kind == 6 ? "IPv6" : "IPv4 (IPv6 goes in brackets)");
 	}
 	classify(ep);
+	return 0;
+}
+
+int tsc_endpoint_parse_udp(const char *s, struct tsc_endpoint *ep, char *err, size_t errlen)
+{
+	if (tsc_endpoint_parse(s, ep, err, errlen) < 0) {
+		return -1;
+	}
+	if (ep->kind != TSC_EP_UDP) {
+		FAIL("endpoint '%s': only udp://HOST:PORT works here (wire: and pcap: are for "
+		     "capture)",
+		     s);
+	}
 	return 0;
 }
 

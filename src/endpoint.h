@@ -1,6 +1,9 @@
 /* Endpoints as users write them: udp://127.0.0.1:9000, udp://[::1]:9000,
  * udp://[::]:9000 (dual-stack), udp://239.1.2.3:5000%eth0 (multicast,
- * joined on eth0). Parsing is text only; nothing is opened here. */
+ * joined on eth0); wire:eth0 (every frame on an interface, the OS's raw
+ * socket) and pcap:eth0 (the same through libpcap's live capture), both
+ * with an optional ?filter=EXPR in tcpdump syntax. Parsing is text only;
+ * nothing is opened here. */
 #ifndef TSCAP_ENDPOINT_H
 #define TSCAP_ENDPOINT_H
 
@@ -9,9 +12,15 @@
 
 #define TSC_IFNAME_MAX 16 /* IFNAMSIZ on Linux, IF_NAMESIZE elsewhere */
 
+enum tsc_ep_kind { TSC_EP_UDP = 0, TSC_EP_WIRE, TSC_EP_PCAP };
+
+#define TSC_FILTER_MAX 256
+
 struct tsc_endpoint {
-	char text[128]; /* as given, for messages and if_description */
-	uint8_t family; /* TSC_AF_INET or TSC_AF_INET6 */
+	char text[TSC_FILTER_MAX + 64]; /* as given, for messages and if_description */
+	uint8_t kind;                   /* enum tsc_ep_kind */
+	char filter[TSC_FILTER_MAX];    /* wire:/pcap: ?filter=, "" when none */
+	uint8_t family;                 /* TSC_AF_INET or TSC_AF_INET6 */
 	uint8_t addr[16];
 	uint16_t port;
 	char ifname[TSC_IFNAME_MAX]; /* "" when none was given */
@@ -22,6 +31,8 @@ struct tsc_endpoint {
 
 /* 0, or -1 with a one-line reason in err. */
 int tsc_endpoint_parse(const char *s, struct tsc_endpoint *ep, char *err, size_t errlen);
+/* The same, for commands that send and receive datagrams: udp:// only. */
+int tsc_endpoint_parse_udp(const char *s, struct tsc_endpoint *ep, char *err, size_t errlen);
 
 /* "127.0.0.1" / "::1" for an address of the given family. */
 void tsc_addr_format(uint8_t family, const uint8_t *addr, char *out, size_t outlen);

@@ -18,4 +18,8 @@ static inline int64_t tsc_ns_from_parts(int64_t sec, int64_t nsec)
 int64_t tsc_now_realtime(void);
 int64_t tsc_now_monotonic(void);
 
+/* Sleep until CLOCK_MONOTONIC reaches ns (or a signal comes): absolute
+ * (clock_nanosleep) where the system has it, else a relative nanosleep. */
+void tsc_sleep_until_monotonic(int64_t ns);
+
 #endif

@@ -265,9 +265,9 @@ size_t pcapng_epb_framed(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, 
 	put_u32(b + 12, (uint32_t)cap);
 	put_u32(b + 16, (uint32_t)orig);
 	n = 20 + pad4(cap);
-	put_u16(b + n, 2); /* epb_flags: inbound */
+	put_u16(b + n, 2); /* epb_flags: direction and reception type */
 	put_u16(b + n + 2, 4);
-	put_u32(b + n + 4, PCAPNG_EPB_FLAG_INBOUND);
+	put_u32(b + n + 4, pcapng_epb_flags(p));
 	n += 8;
 	if (drops) {
 		n += put_opt_u64(b + n, 4, drops);

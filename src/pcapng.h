@@ -21,7 +21,16 @@ enum {
 	/* Custom option, binary, copied by editors (editcap, mergecap). */
 	PCAPNG_OPT_CUSTOM_BIN_COPY = 2989,
 	PCAPNG_EPB_FLAG_INBOUND = 1,
+	PCAPNG_EPB_FLAG_OUTBOUND = 2,
 };
+
+/* epb_flags of a packet: direction in bits 0-1, reception type in 2-4. */
+static inline uint32_t pcapng_epb_flags(const struct tsc_pkt *p)
+{
+	uint32_t dir = p->dir == TSC_DIR_OUT ? PCAPNG_EPB_FLAG_OUTBOUND : PCAPNG_EPB_FLAG_INBOUND;
+
+	return dir | (uint32_t)(p->cast & 7) << 2;
+}
 
 /* Private Enterprise Number carried by tscap's custom option. tscap has
  * none registered yet: until it does this is 32473, the number IANA

@@ -67,8 +67,8 @@ static void histogram(struct tsc_samples *s)
 			       count[b]);
 			continue;
 		}
-		int m50 = p50 >= from && (p50 < to || b == BUCKETS - 1);
-		int m99 = p99 >= from && (p99 < to || b == BUCKETS - 1);
+		int m50 = (double)p50 >= from && ((double)p50 < to || b == BUCKETS - 1);
+		int m99 = (double)p99 >= from && ((double)p99 < to || b == BUCKETS - 1);
 		printf("  %9.3f..%-9.3f %-*s %" PRIu64 "%s%s\n", from / 1e3, to / 1e3, BAR, bar,
 		       count[b], m50 ? "  <- p50" : "", m99 ? "  <- p99" : "");
 	}

@@ -42,6 +42,20 @@ enum tsc_pkt_flag {
 	TSC_PKT_TRUNC = 1u << 0,  /* payload longer than what was captured */
 	TSC_PKT_CTRUNC = 1u << 1, /* control data cut short (MSG_CTRUNC) */
 	TSC_PKT_CBAD = 1u << 2,   /* a control message was malformed */
+	TSC_PKT_HPREC = 1u << 3,  /* hw-rx stamped on entrance, high precision (FreeBSD) */
+	TSC_PKT_FRAME = 1u << 4,  /* data is the whole link-layer frame (wire:, pcap:) */
+};
+
+/* Which way a frame went, and how it was addressed: pcapng's epb_flags
+ * numbering (direction bits 0-1 less one, reception type bits 2-4). A
+ * datagram on a socket is inbound with the type unspecified. */
+enum tsc_dir { TSC_DIR_IN = 0, TSC_DIR_OUT = 1 };
+enum tsc_cast {
+	TSC_CAST_UNSPEC = 0,
+	TSC_CAST_UNICAST = 1,
+	TSC_CAST_MULTICAST = 2,
+	TSC_CAST_BROADCAST = 3,
+	TSC_CAST_PROMISC = 4, /* addressed to another host */
 };
 
 struct tsc_pkt {
@@ -55,6 +69,7 @@ struct tsc_pkt {
 	uint16_t flags;     /* enum tsc_pkt_flag */
 	uint16_t stamp_set; /* bit (1 << enum tsc_clock) per stamp present */
 	uint8_t ttl;        /* IPv4 TTL / IPv6 hop limit when asked for, 0 = unknown */
+	uint8_t dir, cast;  /* enum tsc_dir, enum tsc_cast */
 	uint8_t base[TSC_CLOCK_COUNT];
 	int64_t ns[TSC_CLOCK_COUNT]; /* ns since 1970 UTC */
 };

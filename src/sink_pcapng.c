@@ -28,10 +28,8 @@ static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, u
 		if (!b) {
 			return s->w.err;
 		}
-		writer_commit(
-		    &s->w,
-		    pcapng_idb(b, PCAPNG_LINKTYPE_ETHERNET, s->snaplen, ifs[i].name, ifs[i].desc),
-		    0);
+		uint16_t lt = ifs[i].linktype ? ifs[i].linktype : PCAPNG_LINKTYPE_ETHERNET;
+		writer_commit(&s->w, pcapng_idb(b, lt, s->snaplen, ifs[i].name, ifs[i].desc), 0);
 	}
 	return writer_flush(&s->w);
 }
@@ -63,6 +61,18 @@ int pcapng_sink_open_ex(struct pcapng_sink *s, const char *path, uint32_t snaple
 		}
 	}
 	return r;
+}
+
+/* A frame captured whole (wire:, pcap:): its bytes as they came. */
+static int put_frame(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops)
+{
+	uint8_t *b = writer_reserve(&s->w, PCAPNG_EPB_MAX(p->caplen));
+
+	if (!b) {
+		return s->w.err;
+	}
+	writer_commit(&s->w, pcapng_epb(b, p->endpoint, p, 0, s->snaplen, drops), 1);
+	return 0;
 }
 
 void pcapng_sink_note(struct pcapng_sink *s, const char *text)
@@ -110,6 +120,9 @@ int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dro
 	if (s->note[0]) {
 		return pkt_noted(s, p, drops);
 	}
+	if (p->flags & TSC_PKT_FRAME) {
+		return put_frame(s, p, drops);
+	}
 	size_t hdr = synth_hdr_len(p);
 	uint8_t *b = writer_reserve(&s->w, PCAPNG_EPB_MAX(hdr + p->caplen));
 
@@ -130,7 +143,7 @@ int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dro
 
 size_t pcapng_sink_pkt_max(const struct pcapng_sink *s, const struct tsc_pkt *p)
 {
-	size_t frame = synth_hdr_len(p) + p->caplen;
+	size_t frame = (p->flags & TSC_PKT_FRAME ? 0 : synth_hdr_len(p)) + p->caplen;
 
 	return PCAPNG_EPB_MAX(frame < s->snaplen ? frame : s->snaplen) +
 	       (s->note[0] ? pcapng_comment_size(s->note) : 0);

@@ -15,6 +15,7 @@ struct pcapng_sink {
 
 struct pcapng_sink_if {
 	const char *name, *desc;
+	uint16_t linktype; /* 0: Ethernet (what tscap synthesizes for datagrams) */
 };
 
 /* Creates path ("-" = stdout) and writes the header blocks, flushed, so

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "decode_wire.h"
 #include "nstime.h"
 
 const struct cmsg_abi linux_abi_64 = {.hdr_len = 16, .len_size = 8, .align = 8};
@@ -154,6 +155,12 @@ static int decode_ip_level(const struct cmsg_item *c, struct tsc_pkt *pkt)
 unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
                            int msg_ctrunc, struct tsc_pkt *pkt)
 {
+	return linux_cmsg_decode_wire(ctx, ctl, len, msg_ctrunc, pkt, NULL);
+}
+
+unsigned linux_cmsg_decode_wire(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
+                                int msg_ctrunc, struct tsc_pkt *pkt, struct linux_auxdata *aux)
+{
 	struct cmsg_iter it;
 	struct cmsg_item c;
 	unsigned unknown = 0;
@@ -164,8 +171,16 @@ unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, 
 	}
 	cmsg_iter_init(&it, ctx->abi, ctl, len);
 	while ((r = cmsg_next(&it, &c)) > 0) {
-		int known = c.level == LNX_SOL_SOCKET ? decode_socket_level(ctx, &c, pkt)
-		                                      : decode_ip_level(&c, pkt);
+		int known;
+		if (c.level == LNX_SOL_PACKET && c.type == LNX_PACKET_AUXDATA && aux) {
+			known = 1;
+			if (linux_auxdata_read(c.data, c.data_len, aux) < 0) {
+				pkt->flags |= TSC_PKT_CBAD;
+			}
+		} else {
+			known = c.level == LNX_SOL_SOCKET ? decode_socket_level(ctx, &c, pkt)
+			                                  : decode_ip_level(&c, pkt);
+		}
 		unknown += known ? 0u : 1u;
 	}
 	if (r < 0) {

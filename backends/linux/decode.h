@@ -58,6 +58,13 @@ struct linux_decode_ctx {
 unsigned linux_cmsg_decode(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
                            int msg_ctrunc, struct tsc_pkt *pkt);
 
+/* The same for a packet socket's frames, which also carry PACKET_AUXDATA
+ * (decode_wire.h): read into *aux when aux is not NULL (aux->present
+ * says whether it came). */
+struct linux_auxdata;
+unsigned linux_cmsg_decode_wire(const struct linux_decode_ctx *ctx, const void *ctl, size_t len,
+                                int msg_ctrunc, struct tsc_pkt *pkt, struct linux_auxdata *aux);
+
 /* One error-queue message (MSG_ERRQUEUE) of a socket with TX stamping:
  * its scm_timestamping and the sock_extended_err naming the kind of stamp
  * (SCHED, SND, ACK) and its OPT_ID. Writes 0 to 2 stamps (software and

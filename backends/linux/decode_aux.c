@@ -12,24 +12,11 @@ static int32_t load_i32(const uint8_t *p)
 	return v;
 }
 
-static void take_rights(const struct cmsg_item *c, struct linux_aux *aux)
-{
-	if (c->data_len % 4) {
-		aux->bad++;
-	}
-	for (size_t off = 0; off + 4 <= c->data_len; off += 4) {
-		if (aux->nfds < LINUX_AUX_FDS) {
-			aux->fds[aux->nfds] = load_i32(c->data + off);
-		}
-		aux->nfds++;
-	}
-}
-
 static int decode_socket(const struct cmsg_item *c, struct linux_aux *aux)
 {
 	switch (c->type) {
 	case LNX_SCM_RIGHTS:
-		take_rights(c, aux);
+		aux->bad += cmsg_take_fds(c, aux->fds, LINUX_AUX_FDS, &aux->nfds);
 		return 1;
 	case LNX_SCM_CREDENTIALS: /* struct ucred: pid, uid, gid */
 		if (c->data_len != 12) {

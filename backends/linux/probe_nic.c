@@ -59,6 +59,7 @@ static void read_info(struct tsc_probe *p, struct tsc_nic_info *info)
 		linux_sof_names(t.so_timestamping, info->flags, sizeof(info->flags));
 		linux_tx_type_names(t.tx_types, info->tx_types, sizeof(info->tx_types));
 		linux_rx_filter_names(t.rx_filters, info->rx_filters, sizeof(info->rx_filters));
+		info->hw_rx_cover = linux_rx_filter_cover(t.rx_filters);
 	}
 	info->hw_rx_on = info->hw_tx_on = -1;
 	if ((r = hwstamp_config(p->ctl_fd, p->ifname, &c)) < 0) {

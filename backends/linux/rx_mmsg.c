@@ -21,6 +21,7 @@ struct rx_mmsg {
 	struct tsc_source *src;
 	unsigned batch;
 	uint32_t slot_len;
+	size_t stride; /* headroom + slot_len */
 	uint8_t *payload;
 	uint8_t (*ctl)[CTL_LEN];
 	struct sockaddr_in6 *names; /* big enough for sockaddr_in too */
@@ -46,7 +47,7 @@ static void to_pkt(struct rx_mmsg *rx, unsigned i, size_t len, int64_t user_ns, 
 {
 	const struct msghdr *h = &rx->msgs[i].msg_hdr;
 	struct rx_datagram d = {
-	    .payload = rx->payload + (size_t)i * rx->slot_len,
+	    .payload = rx->iov[i].iov_base,
 	    .caplen = rx->slot_len,
 	    .len = len,
 	    .name = h->msg_namelen ? &rx->names[i] : NULL,
@@ -129,7 +130,8 @@ int rx_mmsg_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct 
 	rx->src = src;
 	rx->batch = batch;
 	rx->slot_len = slot_len;
-	rx->payload = malloc((size_t)batch * slot_len);
+	rx->stride = (size_t)src->headroom + slot_len;
+	rx->payload = malloc((size_t)batch * rx->stride);
 	rx->ctl = malloc((size_t)batch * CTL_LEN);
 	rx->names = calloc(batch, sizeof(*rx->names));
 	rx->iov = calloc(batch, sizeof(*rx->iov));
@@ -139,7 +141,7 @@ int rx_mmsg_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct 
 		goto no_memory;
 	}
 	for (unsigned i = 0; i < batch; i++) {
-		rx->iov[i].iov_base = rx->payload + (size_t)i * slot_len;
+		rx->iov[i].iov_base = rx->payload + (size_t)i * rx->stride + src->headroom;
 		rx->iov[i].iov_len = slot_len;
 		arm(rx, i);
 	}

@@ -18,6 +18,7 @@
 
 #include "compat.h"
 #include "log.h"
+#include "pcap_live.h"
 
 int linux_set_int(int fd, int level, int name, int val)
 {
@@ -25,7 +26,7 @@ int linux_set_int(int fd, int level, int name, int val)
 }
 
 /* SO_RCVBUFFORCE (root) may exceed net.core.rmem_max; SO_RCVBUF may not. */
-static void set_rcvbuf(struct tsc_source *src, uint32_t want)
+void linux_set_rcvbuf(struct tsc_source *src, uint32_t want)
 {
 	int got = 0;
 	socklen_t len = sizeof(got);
@@ -172,7 +173,7 @@ static void wait_stamping_live(void)
 	}
 }
 
-static int setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx)
+int linux_setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx)
 {
 	char ifname[TSC_IFNAME_MAX];
 	int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
@@ -329,7 +330,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 		linux_set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
 	}
 	src->grant.drops = linux_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
-	set_rcvbuf(src, opts->rcvbuf);
+	linux_set_rcvbuf(src, opts->rcvbuf);
 	if (opts->reuseport && linux_set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
 		tsc_err("%s: SO_REUSEPORT refused: %s", ep->text, strerror(errno));
 		return -errno;
@@ -348,7 +349,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 			linux_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
 		}
 	}
-	r = setup_stamps(src, opts->stamp, opts->tx_stamps);
+	r = linux_setup_stamps(src, opts->stamp, opts->tx_stamps);
 	if (r == 0) {
 		r = bind_endpoint(src, ifindex);
 	}
@@ -375,16 +376,38 @@ int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts 
 	memcpy(src->bound.addr, ep->addr, sizeof(src->bound.addr));
 	src->dctx.abi = &cmsg_abi_native;
 	src->dctx.hw_base = TSC_BASE_PHC_UTC;
-	src->fd =
-	    socket(ep->family == TSC_AF_INET ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (src->fd < 0) {
-		r = -errno;
-		tsc_err("%s: socket: %s", ep->text, strerror(-r));
-		goto no_socket;
-	}
-	r = configure(src, opts);
-	if (r < 0) {
-		goto no_config;
+	src->kind = ep->kind;
+	if (ep->kind == TSC_EP_WIRE) {
+		src->fd = -1;
+		r = linux_wire_configure(src, opts);
+		if (r < 0) {
+			goto no_config;
+		}
+	} else if (ep->kind == TSC_EP_PCAP) {
+		struct pcap_live_info info;
+		r = pcap_live_open(ep, opts, &src->pcap, &info);
+		if (r < 0) {
+			goto no_socket;
+		}
+		src->fd = pcap_live_fd(src->pcap);
+		src->grant.linktype = info.linktype;
+		src->grant.sw_rx = info.clock == TSC_SW_RX;
+		src->grant.hw_rx = info.clock == TSC_HW_RX;
+		snprintf(src->grant.ifname, sizeof(src->grant.ifname), "%s", ep->ifname);
+		snprintf(src->grant.stamp_label, sizeof(src->grant.stamp_label),
+		         "libpcap time stamp type %s", info.tstamp);
+	} else {
+		src->fd = socket(ep->family == TSC_AF_INET ? AF_INET : AF_INET6,
+		                 SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (src->fd < 0) {
+			r = -errno;
+			tsc_err("%s: socket: %s", ep->text, strerror(-r));
+			goto no_socket;
+		}
+		r = configure(src, opts);
+		if (r < 0) {
+			goto no_config;
+		}
 	}
 	if (src->dctx.hw_to_utc_ns) {
 		src->dctx.hw_base = TSC_BASE_PHC_TAI;
@@ -393,8 +416,13 @@ int tsc_source_open(const struct tsc_endpoint *ep, const struct tsc_source_opts 
 	return 0;
 
 no_config:
-	hwstamp_restore(src->fd, &src->hw);
-	close(src->fd);
+	if (src->kind == TSC_EP_WIRE) {
+		linux_wire_close(src);
+	}
+	if (src->fd >= 0) {
+		hwstamp_restore(src->fd, &src->hw);
+		close(src->fd);
+	}
 no_socket:
 	free(src);
 	return r;
@@ -403,6 +431,13 @@ no_socket:
 void tsc_source_close(struct tsc_source *src)
 {
 	if (!src) {
+		return;
+	}
+	if (src->kind == TSC_EP_WIRE) {
+		linux_wire_close(src);
+	} else if (src->kind == TSC_EP_PCAP) {
+		pcap_live_close(src->pcap); /* closes the descriptor too */
+		free(src);
 		return;
 	}
 	hwstamp_restore(src->fd, &src->hw);
@@ -449,10 +484,16 @@ static int64_t proc_drops(const char *path, unsigned long inode)
 	return found;
 }
 
-int64_t tsc_source_kernel_drops(const struct tsc_source *src)
+int64_t tsc_source_kernel_drops(struct tsc_source *src)
 {
 	struct stat st;
 
+	if (src->kind == TSC_EP_WIRE) {
+		return linux_wire_drops(src);
+	}
+	if (src->kind == TSC_EP_PCAP) {
+		return pcap_live_drops(src->pcap);
+	}
 	if (fstat(src->fd, &st) < 0) {
 		return -1;
 	}
@@ -464,6 +505,9 @@ int tsc_source_queued(const struct tsc_source *src)
 {
 	int bytes = 0;
 
+	if (src->kind == TSC_EP_PCAP) {
+		return 0; /* libpcap's buffer is its own: what it holds is read by the drain */
+	}
 	/* SIOCINQ on UDP: the size of the next datagram, 0 when none waits
 	 * (a zero-length datagram reads as none: harmless for a drain). */
 	return ioctl(src->fd, SIOCINQ, &bytes) == 0 && bytes > 0;

@@ -1,5 +1,7 @@
 #include "tsinfo.h"
 
+#include "backend.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -100,6 +102,16 @@ void linux_rx_filter_names(uint32_t bits, char *out, size_t len)
 const char *linux_tx_type_name(int32_t v)
 {
 	return v >= 0 && (size_t)v < COUNT(tx_types) ? tx_types[v] : NULL;
+}
+
+int linux_rx_filter_cover(uint32_t bits)
+{
+	/* bit 0 is HWTSTAMP_FILTER_NONE, bit 1 HWTSTAMP_FILTER_ALL; the rest
+	 * are PTP (and NTP_ALL) subsets. */
+	if (bits & (1u << 1)) {
+		return TSC_HW_RX_ALL;
+	}
+	return bits & ~1u ? TSC_HW_RX_SOME : TSC_HW_RX_NONE;
 }
 
 const char *linux_rx_filter_name(int32_t v)

@@ -45,6 +45,8 @@ int linux_hwconfig_decode(const uint8_t *b, size_t len, struct linux_hwconfig *o
 void linux_sof_names(uint32_t bits, char *out, size_t len);
 void linux_tx_type_names(uint32_t bits, char *out, size_t len);
 void linux_rx_filter_names(uint32_t bits, char *out, size_t len);
+/* What wire capture can get from these RX filters: enum tsc_hw_rx_cover. */
+int linux_rx_filter_cover(uint32_t bits);
 /* One value's name ("ON", "ALL", "PTP_V2_EVENT"), or NULL if unknown. */
 const char *linux_tx_type_name(int32_t v);
 const char *linux_rx_filter_name(int32_t v);

@@ -64,6 +64,8 @@ for peer in ("127.0.0.1", "::1"):
         flags = r["interface"]["so_timestamping"].split()
         check("RX_SOFTWARE" in flags and "SOFTWARE" in flags, f"lo advertises: {flags}")
         check(r["interface"]["hardware_config"] is None, "lo has no hardware config")
+        check(r["interface"]["wire_hw_rx"] == "none",
+              f"wire capture on lo: software stamps only: {r['interface'].get('wire_hw_rx')}")
         check_software_only(r, f"lo {peer}", 50, tcp=True)
 
 text = probe("lo", "-c", "5", "-i", "1")

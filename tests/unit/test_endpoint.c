@@ -83,11 +83,12 @@ struct bad {
 
 static void test_bad(void)
 {
-	char long_text[200], long_if[64];
+	char long_text[400], long_if[64], long_filter[300];
 
 	memset(long_text, 0, sizeof(long_text));
 	memcpy(long_text, "udp://127.0.0.1:9000%", 21);
-	memset(long_text + 21, 'x', 150);
+	memset(long_text + 21, 'x', 350);
+	snprintf(long_filter, sizeof(long_filter), "wire:lo?filter=%0270d", 1);
 	snprintf(long_if, sizeof(long_if), "udp://127.0.0.1:9000%%%s", "abcdefghijklmnop"); /* 16 */
 
 	const struct bad bads[] = {
@@ -123,6 +124,15 @@ static void test_bad(void)
 	    {"udp://[ff02::1]:5000%", "interface name"},
 	    {long_if, "interface name"},
 	    {long_text, "too long"},
+	    {"wire:", "wire:IFACE"},
+	    {"pcap:", "pcap:IFACE"},
+	    {"wire:?filter=udp", "wire:IFACE"},
+	    {"wire:abcdefghijklmnop", "1 to 15 characters"},
+	    {"wire:eth0/1", "not an interface name"},
+	    {"wire:eth0?port=1", "only ?filter=EXPR"},
+	    {"wire:eth0?filter=", "?filter= is empty"},
+	    {long_filter, "too long"},
+	    {"wire://eth0", "not an interface name"},
 	};
 
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
@@ -150,25 +160,51 @@ static void test_bad(void)
 	CHECK(memchr(small, '\0', sizeof(small)) != NULL);
 }
 
-/* Right at the length limit of the text (127 characters fit). */
+/* Right at the length limit of the text (319 characters fit). */
 static void test_length_limit(void)
 {
 	struct tsc_endpoint ep;
-	char err[256], s[200];
+	char err[256], s[400];
+	const size_t max = sizeof(ep.text) - 1;
 
-	/* "udp://127.0.0.1:" and a zero-padded port, 127 characters */
+	/* "udp://127.0.0.1:" and a zero-padded port, max characters */
 	memset(s, 0, sizeof(s));
 	strcpy(s, "udp://127.0.0.1:");
 	size_t n = strlen(s);
-	memset(s + n, '0', 127 - n - 1);
-	s[126] = '9'; /* port 000...09 = 9, 127 characters in all */
-	CHECK_EQ_U64(strlen(s), 127);
+	memset(s + n, '0', max - n - 1);
+	s[max - 1] = '9'; /* port 000...09 = 9 */
+	CHECK_EQ_U64(strlen(s), max);
 	CHECK_EQ_U64(tsc_endpoint_parse(s, &ep, err, sizeof(err)), 0);
 	CHECK_EQ_U64(ep.port, 9);
 	CHECK_STR(ep.text, s);
-	s[127] = '9';
+	s[max] = '9';
 	CHECK_EQ_U64(tsc_endpoint_parse(s, &ep, err, sizeof(err)), (uint64_t)-1);
 	CHECK(strstr(err, "too long") != NULL);
+}
+
+/* wire: and pcap: endpoints: the interface and the filter as given. */
+static void test_iface_kinds(void)
+{
+	struct tsc_endpoint ep;
+	char err[256];
+
+	CHECK_EQ_U64(tsc_endpoint_parse("wire:eth0", &ep, err, sizeof(err)), 0);
+	CHECK_EQ_U64(ep.kind, TSC_EP_WIRE);
+	CHECK_STR(ep.ifname, "eth0");
+	CHECK_STR(ep.filter, "");
+	CHECK_EQ_U64(tsc_endpoint_parse("pcap:veth-a.1?filter=udp port 9 and not ip6", &ep, err,
+	                                sizeof(err)),
+	             0);
+	CHECK_EQ_U64(ep.kind, TSC_EP_PCAP);
+	CHECK_STR(ep.ifname, "veth-a.1");
+	CHECK_STR(ep.filter, "udp port 9 and not ip6");
+	CHECK_EQ_U64(tsc_endpoint_parse("wire:abcdefghijklmno", &ep, err, sizeof(err)), 0); /* 15 */
+	CHECK_EQ_U64(tsc_endpoint_parse("udp://127.0.0.1:9", &ep, err, sizeof(err)), 0);
+	CHECK_EQ_U64(ep.kind, TSC_EP_UDP);
+	/* Commands that send take udp:// only. */
+	CHECK_EQ_U64(tsc_endpoint_parse_udp("wire:lo", &ep, err, sizeof(err)), (uint64_t)-1);
+	CHECK(strstr(err, "only udp://HOST:PORT works here") != NULL);
+	CHECK_EQ_U64(tsc_endpoint_parse_udp("udp://[::1]:9", &ep, err, sizeof(err)), 0);
 }
 
 static void test_format(void)
@@ -192,6 +228,7 @@ int main(void)
 	test_good();
 	test_bad();
 	test_length_limit();
+	test_iface_kinds();
 	test_format();
 	return check_done();
 }

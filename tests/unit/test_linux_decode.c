@@ -9,7 +9,7 @@
 
 #include "cbuf.h"
 #include "check.h"
-#include "decode.h"
+#include "linux/decode.h"
 
 #if defined(__linux__)
 #include <linux/errqueue.h>

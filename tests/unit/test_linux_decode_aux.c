@@ -7,8 +7,8 @@
 
 #include "cbuf.h"
 #include "check.h"
-#include "decode.h"
-#include "decode_aux.h"
+#include "linux/decode.h"
+#include "linux/decode_aux.h"
 
 static unsigned decode(const struct cbuf *c, size_t len, struct linux_aux *a)
 {

@@ -5,7 +5,8 @@
  * an 82599 (PTP-only filters), veth / lo (software only). */
 #include "cbuf.h"
 #include "check.h"
-#include "tsinfo.h"
+#include "backend.h"
+#include "linux/tsinfo.h"
 
 /* ethtool_ts_info: cmd, so_timestamping, phc_index, tx_types,
  * tx_reserved[3], rx_filters, rx_reserved[3]. */
@@ -36,6 +37,7 @@ static void test_i210(void)
 	CHECK_STR(s, "OFF ON");
 	linux_rx_filter_names(t.rx_filters, s, sizeof(s));
 	CHECK_STR(s, "NONE ALL");
+	CHECK_EQ_U64(linux_rx_filter_cover(t.rx_filters), TSC_HW_RX_ALL); /* wire: stamps all */
 }
 
 static void test_82599(void)
@@ -50,6 +52,7 @@ static void test_82599(void)
 	CHECK_EQ_U64(t.phc_index, 2);
 	linux_rx_filter_names(t.rx_filters, s, sizeof(s));
 	CHECK_STR(s, "NONE PTP_V1_L4_SYNC PTP_V1_L4_DELAY_REQ PTP_V2_EVENT");
+	CHECK_EQ_U64(linux_rx_filter_cover(t.rx_filters), TSC_HW_RX_SOME); /* PTP frames only */
 }
 
 static void test_software_only(void)
@@ -68,6 +71,8 @@ static void test_software_only(void)
 	CHECK_STR(s, "none");
 	linux_rx_filter_names(t.rx_filters, s, sizeof(s));
 	CHECK_STR(s, "none");
+	CHECK_EQ_U64(linux_rx_filter_cover(t.rx_filters), TSC_HW_RX_NONE);
+	CHECK_EQ_U64(linux_rx_filter_cover(1u), TSC_HW_RX_NONE); /* NONE alone */
 }
 
 /* Flags newer than the table and unknown filter numbers stay visible. */
