@@ -220,7 +220,7 @@ static int parse_args(struct reflector *r, int argc, char **argv)
 		return -1;
 	}
 	if (tsc_endpoint_parse_udp(first < argc ? argv[first] : "udp://[::]:862", &r->ep, err,
-	                           sizeof(err)) < 0) {
+	                       sizeof(err)) < 0) {
 		tsc_err("%s", err);
 		return -1;
 	}

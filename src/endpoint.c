@@ -93,8 +93,8 @@ static int parse_iface(const char *s, size_t scheme_len, struct tsc_endpoint *ep
 			FAIL("endpoint '%s': ?filter= is empty", s);
 		}
 		if (strlen(q + sizeof(fkey) - 1) >= sizeof(ep->filter)) {
-			FAIL("endpoint '%.40s...': the filter is too long (at most %zu characters)",
-			     s, sizeof(ep->filter) - 1);
+			FAIL("endpoint '%.40s...': the filter is too long (at most %zu characters)", s,
+			     sizeof(ep->filter) - 1);
 		}
 		snprintf(ep->filter, sizeof(ep->filter), "%s", q + sizeof(fkey) - 1);
 	}
