@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "clockstep.h"
 #include "cmds.h"
+#include "json.h"
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
@@ -37,7 +38,7 @@ struct capture_opts {
 	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
 	unsigned long long threads;
-	int stamp, rx, quiet;
+	int stamp, rx, quiet, json;
 	const char *filesize;    /* -C */
 	double rotate_s;         /* -G */
 	unsigned long long ring; /* -W */
@@ -181,6 +182,8 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "wire:/pcap: promiscuous mode while capturing"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
+	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL,
+	     "print the summary as JSON on stdout (not with -w -)"},
 	    {"file-size", 'C', OPT_STRING, &o->filesize, 0, 0, NULL, "SIZE",
 	     "new file before one passes SIZE (MB; or 100k, 10M, 1G: KiB, MiB, GiB)"},
 	    {"rotate-seconds", 'G', OPT_DOUBLE, &o->rotate_s, 0.01, 1e9, NULL, "SEC",
@@ -214,6 +217,10 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	if (!strcmp(o->out, "-") && isatty(STDOUT_FILENO)) {
 		tsc_err("capture: -w - would write binary pcapng to the terminal: redirect or pipe "
 		        "stdout (e.g. | tshark -r -)");
+		return -1;
+	}
+	if (o->json && !strcmp(o->out, "-")) {
+		tsc_err("capture: --json and -w - both want stdout: write the capture to a file");
 		return -1;
 	}
 	if (o->threads > 1 && !strcmp(o->out, "-")) {
@@ -793,6 +800,72 @@ static void summary(struct capture *const *w, unsigned nw)
 	}
 }
 
+/* --json: the summary as one object on stdout (doc/json.md). */
+static void summary_json(struct capture *const *w, unsigned nw, int failed)
+{
+	const struct capture *c = w[0];
+	uint64_t received = 0, drops = 0, written = 0, stalls = 0, stamps[TSC_CLOCK_COUNT] = {0};
+
+	for (unsigned t = 0; t < nw; t++) {
+		written += file_flushed(w[t]);
+		for (unsigned i = 0; i < c->n; i++) {
+			received += w[t]->st[i].received;
+			drops += w[t]->st[i].drops;
+			stalls += tsc_rx_stalls(w[t]->rx[i]);
+			for (unsigned k = 0; k < TSC_CLOCK_COUNT; k++) {
+				stamps[k] += w[t]->st[i].stamps[k];
+			}
+		}
+	}
+	printf("{");
+	json_kv_str(stdout, 1, "file", c->o.out);
+	printf(", \"received\": %llu, \"dropped\": %llu, \"written\": %llu, \"not_written\": "
+	       "%llu, \"ring_stalls\": %llu, \"stopped_by_error\": %s, \"stamps\": {",
+	       (unsigned long long)received, (unsigned long long)drops, (unsigned long long)written,
+	       (unsigned long long)(written < received ? received - written : 0),
+	       (unsigned long long)stalls, failed ? "true" : "false");
+	for (unsigned k = 0, n = 0; k < TSC_CLOCK_COUNT; k++) {
+		if (stamps[k]) {
+			printf("%s\"%s\": %llu", n++ ? ", " : "", tsc_clock_name((enum tsc_clock)k),
+			       (unsigned long long)stamps[k]);
+		}
+	}
+	printf("}, \"endpoints\": [");
+	for (unsigned i = 0; i < c->n; i++) {
+		uint64_t r = 0, d = 0, wr = 0;
+		int queued = 0;
+		for (unsigned t = 0; t < nw; t++) {
+			r += w[t]->st[i].received;
+			d += w[t]->st[i].drops;
+			wr += w[t]->st[i].written;
+			queued |= tsc_source_queued(w[t]->src[i]) != 0;
+		}
+		printf("%s{", i ? ", " : "");
+		json_kv_str(stdout, 1, "endpoint", c->ep[i].text);
+		const char *ifn = tsc_source_grant(w[0]->src[i])->ifname;
+		json_kv_str(stdout, 0, "interface", ifn[0] ? ifn : "any");
+		printf(", \"received\": %llu, \"dropped\": %llu, \"written\": %llu, "
+		       "\"left_in_socket\": %s}",
+		       (unsigned long long)r, (unsigned long long)d, (unsigned long long)wr,
+		       queued ? "true" : "false");
+	}
+	printf("], \"files\": [");
+	for (unsigned t = 0; t < nw; t++) {
+		printf("%s{", t ? ", " : "");
+		json_kv_str(stdout, 1, "file", w[t]->path);
+		printf(", \"written\": %llu", (unsigned long long)file_flushed(w[t]));
+		if (rotate_on(&w[t]->rot)) {
+			printf(", \"rotated_files\": %u, \"removed_files\": %llu", w[t]->rot.seq,
+			       (unsigned long long)w[t]->rot.deleted);
+			json_kv_str(stdout, 0, "first_kept",
+			            w[t]->rot.seq > 1 ? w[t]->rot.first : w[t]->path);
+		}
+		printf("}");
+	}
+	printf("]}\n");
+	fflush(stdout);
+}
+
 static void cleanup(struct capture *c)
 {
 	for (unsigned i = 0; i < c->n; i++) {
@@ -920,7 +993,11 @@ int cmd_capture(int argc, char **argv)
 		finish(w[t]);
 		rc = w[t]->failed ? (w[t]->reader_gone ? 3 : 2) : rc;
 	}
-	summary(w, nw);
+	if (w[0]->o.json) {
+		summary_json(w, nw, rc == 2);
+	} else {
+		summary(w, nw);
+	}
 out:
 	for (unsigned t = 0; t < nw || (t == 0 && w[0]); t++) {
 		if (!w[t]) {

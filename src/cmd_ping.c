@@ -30,7 +30,7 @@ struct ping_opts {
 	double interval_ms, rate, duration, timeout;
 	unsigned long long count, size;
 	int stamp, format, json, quiet;
-	const char *csv, *write;
+	const char *csv, *write, *plot;
 };
 
 struct pinger {
@@ -346,6 +346,8 @@ static int parse_args(struct pinger *p, int argc, char **argv)
 	     "write every probe's times to FILE"},
 	    {"write", 'w', OPT_STRING, &o->write, 0, 0, NULL, "FILE",
 	     "write the probes and replies to FILE (pcapng, every stamp)"},
+	    {"plot", 0, OPT_STRING, &o->plot, 0, 0, NULL, "FILE",
+	     "draw the round trips as SVG charts in FILE"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no line per reply"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {0},
@@ -414,7 +416,8 @@ int cmd_ping(int argc, char **argv)
 		                          .send_failed = p->send_failed,
 		                          .foreign = p->foreign,
 		                          .json = p->o.json,
-		                          .csv = p->o.csv};
+		                          .csv = p->o.csv,
+		                          .plot = p->o.plot};
 		rc = ping_report(&res);
 		if (p->o.write && write_probes(p) < 0 && rc == 0) {
 			rc = 1;

@@ -1,16 +1,20 @@
-/* tscap read FILE: one line per packet with every stamp, then a summary.
- * Reads tscap's own files (all stamps) and other writers' pcapng / pcap. */
+/* tscap read FILE...: one line per packet with every stamp, then a
+ * summary. Reads tscap's own files (all stamps) and other writers'
+ * pcapng / pcap; several files (a rotated capture) as one. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
 #include "frame.h"
+#include "json.h"
 #include "log.h"
 #include "options.h"
 #include "pcapng.h"
 #include "pcapng_read.h"
 #include "probe.h"
+#include "read_delay.h"
 #include "samples.h"
 
 #define MAX_SESSIONS 16
@@ -31,6 +35,11 @@ struct read_summary {
 	int64_t first_ns, last_ns;                /* earliest and latest, not file order */
 	uint64_t epb_source[TSC_CLOCK_COUNT + 1]; /* [COUNT]: not tscap's */
 	uint64_t extra[TSC_CLOCK_COUNT];
+	/* --json and --plot: the delay series and the statistics blocks */
+	int collect;
+	struct read_delay delay;
+	struct rd_event *isb;
+	size_t n_isb, isb_cap;
 	uint8_t classic_tsresol; /* a classic pcap was read: its resolution */
 };
 
@@ -84,20 +93,39 @@ static int probe_of(const struct frame_info *fi, struct tsc_probe *pr)
 	return fi->payload && tsc_probe_parse(fi->payload, fi->payload_caplen, pr);
 }
 
-static void account_probe(const struct frame_info *fi, int64_t ts_ns, struct read_summary *sum)
+/* The probe's session, sequence number and one-way delay; with
+ * --json/--plot also the packet's point of the delay series. */
+static void account_probe(const struct frame_info *fi, const struct rd_event *ev,
+                          struct read_summary *sum)
 {
 	struct tsc_probe pr;
+	struct read_point pt = {.t = ev->ts_ns, .session = UINT32_MAX};
+	int64_t ts_ns = ev->ts_ns;
 
-	if (!probe_of(fi, &pr)) {
-		return;
+	if (sum->collect) {
+		pt.drops = ev->has_dropcount ? (uint32_t)ev->dropcount : 0;
+		if (ev->has_tscap && (ev->epb_clock == TSC_SW_RX || ev->epb_clock == TSC_HW_RX) &&
+		    tsc_pkt_has(&ev->stamps, TSC_USER)) {
+			pt.flags |= RDP_K2U;
+			pt.k2u = ev->stamps.ns[TSC_USER] - ev->ts_ns;
+		}
 	}
-	struct session *s = session_for(sum, pr.session, fi->src);
-	if (!s) {
-		sum->untracked++;
-		return;
+	if (probe_of(fi, &pr)) {
+		struct session *s = session_for(sum, pr.session, fi->src);
+		int64_t owd = (int64_t)((uint64_t)ts_ns - (uint64_t)pr.send_ns);
+		pt = (struct read_point){
+		    pt.t, owd, pt.k2u, pr.seq, UINT32_MAX, pt.drops, (uint8_t)(pt.flags | RDP_OWD)};
+		if (!s) {
+			sum->untracked++;
+		} else {
+			pt.session = (uint32_t)(s - sum->sessions);
+			tsc_seq_add(&s->seq, pr.seq);
+			samples_add(&s->owd, owd);
+		}
 	}
-	tsc_seq_add(&s->seq, pr.seq);
-	samples_add(&s->owd, (int64_t)((uint64_t)ts_ns - (uint64_t)pr.send_ns));
+	if (sum->collect) {
+		read_delay_add(&sum->delay, &pt);
+	}
 }
 
 static void print_packet(const struct frame_info *fi_, const struct rd_event *ev, uint64_t index)
@@ -228,69 +256,206 @@ static void print_sessions(struct read_summary *sum)
 		       " max %" PRId64 "\n",
 		       samples_pct(&s->owd, 0), samples_pct(&s->owd, 50), samples_pct(&s->owd, 99),
 		       samples_pct(&s->owd, 100));
-		tsc_seq_free(&s->seq);
-		samples_free(&s->owd);
 	}
 	if (sum->untracked) {
 		printf("# probes of further sessions not tracked: %" PRIu64 "\n", sum->untracked);
 	}
 }
 
-/* One file's packets and statistics into sum: 0, or 1 after a one-line
- * error. A file that ends inside a block is not an error: what comes
- * before is read and a note says where it ends. */
-static int read_one(const char *path, int quiet, struct read_summary *sum)
+static void free_summary(struct read_summary *sum)
 {
-	struct rd_file r;
+	for (unsigned i = 0; i < sum->n_sessions; i++) {
+		tsc_seq_free(&sum->sessions[i].seq);
+		samples_free(&sum->sessions[i].owd);
+	}
+	read_delay_free(&sum->delay);
+	free(sum->isb);
+}
+
+/* --json: keep each statistics block for the end. */
+static void keep_isb(struct read_summary *sum, const struct rd_event *ev)
+{
+	if (sum->n_isb == sum->isb_cap) {
+		size_t cap = sum->isb_cap ? sum->isb_cap * 2 : 16;
+		struct rd_event *n = cap <= 65536 ? realloc(sum->isb, cap * sizeof(*n)) : NULL;
+		if (!n) {
+			return;
+		}
+		sum->isb = n;
+		sum->isb_cap = cap;
+	}
+	sum->isb[sum->n_isb++] = *ev;
+}
+
+static void json_u64_or_null(const char *key, int has, uint64_t v)
+{
+	if (has) {
+		printf(", \"%s\": %" PRIu64, key, v);
+	} else {
+		printf(", \"%s\": null", key);
+	}
+}
+
+static void json_isbs(const struct read_summary *sum, const struct rd_file *r)
+{
+	printf(", \"interface_statistics\": [");
+	for (size_t i = 0; i < sum->n_isb; i++) {
+		const struct rd_event *ev = &sum->isb[i];
+		printf("%s{\"interface\": %u, ", i ? ", " : "", ev->if_id);
+		json_kv_str(stdout, 1, "name", r->ifs[ev->if_id].name);
+		json_kv_str(stdout, 0, "description", r->ifs[ev->if_id].desc);
+		json_u64_or_null("received", ev->has_ifrecv, ev->ifrecv);
+		json_u64_or_null("dropped", ev->has_ifdrop, ev->ifdrop);
+		json_u64_or_null("delivered", ev->has_usrdeliv, ev->usrdeliv);
+		printf("}");
+	}
+	printf("]");
+}
+
+static void json_stamp_sources(const struct read_summary *s)
+{
+	int n = 0;
+
+	printf(", \"packet_time_sources\": {");
+	for (unsigned c = 0; c <= TSC_CLOCK_COUNT; c++) {
+		if (s->epb_source[c]) {
+			printf("%s\"%s\": %" PRIu64, n++ ? ", " : "",
+			       c < TSC_CLOCK_COUNT ? tsc_clock_name((enum tsc_clock)c) : "unknown",
+			       s->epb_source[c]);
+		}
+	}
+	printf("}, \"extra_stamps\": {");
+	n = 0;
+	for (unsigned c = 0; c < TSC_CLOCK_COUNT; c++) {
+		if (s->extra[c]) {
+			printf("%s\"%s\": %" PRIu64, n++ ? ", " : "",
+			       tsc_clock_name((enum tsc_clock)c), s->extra[c]);
+		}
+	}
+	printf("}");
+}
+
+static void json_sessions(struct read_summary *sum)
+{
+	printf(", \"sessions\": [");
+	for (unsigned i = 0; i < sum->n_sessions; i++) {
+		struct session *s = &sum->sessions[i];
+		char id[16];
+		snprintf(id, sizeof(id), "%08x", s->id);
+		printf("%s{", i ? ", " : "");
+		json_kv_str(stdout, 1, "source", s->src);
+		json_kv_str(stdout, 0, "session", id);
+		printf(", \"received\": %" PRIu64 ", \"lost\": %" PRIu64 ", \"reordered\": %" PRIu64
+		       ", \"duplicates\": %" PRIu64 ", \"first_seq\": %" PRIu64
+		       ", \"last_seq\": %" PRIu64 ", \"one_way\": ",
+		       s->seq.received, tsc_seq_lost(&s->seq), s->seq.reordered, s->seq.duplicates,
+		       s->seq.first, s->seq.highest);
+		json_samples(stdout, &s->owd);
+		printf("}");
+	}
+	printf("], \"untracked_probes\": %" PRIu64, sum->untracked);
+}
+
+/* --json: the summary as one object (doc/json.md). */
+static void print_json(struct read_summary *sum, const struct rd_file *r, const char *path,
+                       const char *err)
+{
+	printf("{");
+	json_kv_str(stdout, 1, "file", path);
+	json_kv_str(stdout, 0, "format",
+	            !r->classic              ? "pcapng"
+	            : r->ifs[0].tsresol == 9 ? "pcap-ns"
+	                                     : "pcap-us");
+	printf(", \"unit\": \"ns\", \"packets\": %" PRIu64, sum->packets);
+	if (sum->packets) {
+		printf(", \"first_ns\": %" PRId64 ", \"last_ns\": %" PRId64, sum->first_ns,
+		       sum->last_ns);
+	} else {
+		printf(", \"first_ns\": null, \"last_ns\": null");
+	}
+	printf(", \"drops\": %" PRIu64 ", \"cut_packets\": %" PRIu64, sum->drops,
+	       sum->truncated_pkts);
+	json_stamp_sources(sum);
+	json_isbs(sum, r);
+	json_sessions(sum);
+	printf(", \"delay_kind\": \"%s\", \"delay_lost\": %" PRIu64 ", \"delay\": ",
+	       read_delay_key(sum->delay.kind), sum->delay.lost);
+	json_samples(stdout, &sum->delay.v);
+	printf(", \"truncated\": %s, \"error\": ", r->truncated && !err ? "true" : "false");
+	if (err) {
+		json_str(stdout, err);
+	} else {
+		printf("null");
+	}
+	printf("}\n");
+}
+
+struct read_opts {
+	int quiet, json;
+	const char *plot;
+};
+
+/* One file's packets and statistics into sum; r is left open (--json
+ * names its interfaces at the end). rd_next's last result, or -2 when
+ * the file cannot be opened (after one line). */
+static int read_file(struct rd_file *r, const char *path, const struct read_opts *o,
+                     struct read_summary *sum)
+{
 	struct rd_event ev;
 	int got;
 
-	if (rd_open(&r, path) < 0) {
-		tsc_err("read: %s: %s", path, r.err);
-		rd_close(&r);
-		return 1;
+	if (rd_open(r, path) < 0) {
+		tsc_err("read: %s: %s", path, r->err);
+		return -2;
 	}
-	while ((got = rd_next(&r, &ev)) > 0) {
+	while ((got = rd_next(r, &ev)) > 0) {
 		if (ev.kind == RD_STATS) {
-			print_isb(&r, &ev);
+			if (o->json) {
+				keep_isb(sum, &ev);
+			} else {
+				print_isb(r, &ev);
+			}
 			continue;
 		}
 		struct frame_info fi;
-		frame_describe(r.ifs[ev.if_id].linktype, ev.data, ev.caplen, &fi);
+		frame_describe(r->ifs[ev.if_id].linktype, ev.data, ev.caplen, &fi);
 		account(&ev, sum);
-		account_probe(&fi, ev.ts_ns, sum);
-		if (!quiet) {
+		account_probe(&fi, &ev, sum);
+		if (!o->quiet && !o->json) {
 			print_packet(&fi, &ev, sum->packets);
-		}
-		if (!quiet && ev.comment) {
-			print_comment(&ev, sum->packets);
+			if (ev.comment) {
+				print_comment(&ev, sum->packets);
+			}
 		}
 	}
-	if (r.classic) {
-		sum->classic_tsresol = r.ifs[0].tsresol;
+	if (r->classic) {
+		sum->classic_tsresol = r->ifs[0].tsresol;
 	}
 	if (got < 0) {
-		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r.err, sum->packets);
-	} else if (r.truncated) {
+		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r->err, sum->packets);
+	} else if (r->truncated && !o->json) {
+		/* not an error: a killed capture; what came before is above */
 		printf("# truncated: %s ends inside a block after packet %" PRIu64
 		       " (a capture that was killed); everything before it is above\n",
 		       strcmp(path, "-") ? path : "stdin", sum->packets);
 	}
-	rd_close(&r);
-	return got < 0 ? 1 : 0;
+	return got;
 }
 
 int cmd_read(int argc, char **argv)
 {
-	int quiet = 0;
+	struct read_opts o = {0};
 	const struct opt_spec tab[] = {
-	    {"summary", 's', OPT_FLAG, &quiet, 0, 0, NULL, NULL, "only the summary"},
+	    {"summary", 's', OPT_FLAG, &o.quiet, 0, 0, NULL, NULL, "only the summary"},
+	    {"json", 0, OPT_FLAG, &o.json, 0, 0, NULL, NULL, "print the summary as JSON"},
+	    {"plot", 0, OPT_STRING, &o.plot, 0, 0, NULL, "FILE",
+	     "draw the delay (one-way, kernel->user or inter-arrival) as SVG charts in FILE"},
 	    {0},
 	};
 	int first = opts_parse("read", tab, argc, argv);
 
 	if (first == -2) {
-		opts_usage(stdout, "read", "FILE...", tab);
+		opts_usage(stdout, "read", "FILE... [options]", tab);
 		return 0;
 	}
 	if (first < 0) {
@@ -300,18 +465,45 @@ int cmd_read(int argc, char **argv)
 		tsc_err("read: give a FILE (- for stdin), or several to read as one capture");
 		return 1;
 	}
-	struct read_summary sum = {0};
-	int rc = 0;
+	int many = argc - first > 1;
+	if (many && (o.json || o.plot)) {
+		tsc_err("read: --json and --plot read one FILE");
+		return 1;
+	}
+	struct rd_file r;
+	struct read_summary sum = {.collect = o.json || o.plot};
+	int got = 0, rc = 0;
 
 	/* Several files (a rotated capture) are read in the order given, as
 	 * one: packet numbers and the probe sessions run across them. */
 	for (int a = first; a < argc && !rc; a++) {
-		if (argc - first > 1) {
+		if (many) {
 			printf("# file %s\n", argv[a]);
 		}
-		rc = read_one(argv[a], quiet, &sum);
+		got = read_file(&r, argv[a], &o, &sum);
+		rc = got < 0 ? 1 : 0;
+		if (got == -2 || (a + 1 < argc && !rc)) {
+			rd_close(&r);
+		}
 	}
-	print_summary(&sum);
-	print_sessions(&sum);
+	if (got == -2) {
+		free_summary(&sum);
+		return 1;
+	}
+	if (sum.collect && read_delay_finish(&sum.delay) < 0) {
+		tsc_err("read: out of memory for --json/--plot");
+		rc = 1;
+	}
+	if (o.json) {
+		print_json(&sum, &r, argv[first], got < 0 ? r.err : NULL);
+	} else {
+		print_summary(&sum);
+		print_sessions(&sum);
+	}
+	if (o.plot && rc == 0 && read_delay_plot(&sum.delay, o.plot, argv[first]) < 0) {
+		rc = 1;
+	}
+	free_summary(&sum);
+	rd_close(&r);
 	return rc;
 }

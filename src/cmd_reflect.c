@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "cmds.h"
+#include "json.h"
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
@@ -35,7 +36,7 @@ struct session {
 };
 
 struct reflect_opts {
-	int stamp, rx, quiet;
+	int stamp, rx, quiet, json;
 	unsigned long long count, rcvbuf;
 	double duration;
 };
@@ -203,6 +204,8 @@ static int parse_args(struct reflector *r, int argc, char **argv)
 	     "socket receive buffer (default 8 MiB)"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no start line"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
+	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL,
+	     "print the summary as JSON on stdout when it stops"},
 	    {0},
 	};
 	int first = opts_parse("reflect", tab, argc, argv);
@@ -239,6 +242,24 @@ static void print_summary(const struct reflector *r)
 	        "%" PRIu64 " follow-ups with the real TX stamp\n",
 	        n->received, n->answered, n->send_failed, n->short_pkts, n->truncated,
 	        drops < 0 ? 0 : drops, n->tlv.unknown, n->tlv.malformed, n->follow_ups);
+}
+
+/* --json: the summary as one object on stdout (doc/json.md). */
+static void print_json(const struct reflector *r, int failed)
+{
+	int64_t drops = tsc_source_kernel_drops(r->src);
+	const struct counters *n = &r->n;
+
+	printf("{");
+	json_kv_str(stdout, 1, "endpoint", r->ep.text);
+	printf(", \"received\": %" PRIu64 ", \"answered\": %" PRIu64 ", \"send_failed\": %" PRIu64
+	       ", \"short\": %" PRIu64 ", \"truncated\": %" PRIu64 ", \"dropped\": %" PRId64
+	       ", \"tlv_unknown\": %u, \"tlv_malformed\": %u, \"follow_ups\": %" PRIu64
+	       ", \"stopped_by_error\": %s}\n",
+	       n->received, n->answered, n->send_failed, n->short_pkts, n->truncated,
+	       drops < 0 ? 0 : drops, n->tlv.unknown, n->tlv.malformed, n->follow_ups,
+	       failed ? "true" : "false");
+	fflush(stdout);
 }
 
 static int serve(struct reflector *r)
@@ -308,7 +329,11 @@ int cmd_reflect(int argc, char **argv)
 	make_error_estimates();
 	rc = serve(r);
 	tsc_rx_stop(r->rx);
-	print_summary(r);
+	if (r->o.json) {
+		print_json(r, rc != 0);
+	} else {
+		print_summary(r);
+	}
 out:
 	tsc_rx_close(r->rx);
 	tsc_source_close(r->src);

@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "cmds.h"
+#include "json.h"
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
@@ -26,7 +27,7 @@
 struct send_opts {
 	double rate, duration;
 	unsigned long long count, size, batch, flows;
-	int tx_stamps, quiet;
+	int tx_stamps, quiet, json;
 };
 
 #define MAX_FLOWS 64
@@ -71,6 +72,7 @@ static int parse_args(struct sender *s, int argc, char **argv)
 	     "collect kernel TX stamps, report sched->driver delay"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
+	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL, "print the summary as JSON"},
 	    {0},
 	};
 	int first = opts_parse("send", tab, argc, argv);
@@ -255,6 +257,32 @@ static void report(struct sender *s)
 	}
 }
 
+/* --json: the summary as one object on stdout (doc/json.md). */
+static void report_json(struct sender *s, int failed)
+{
+	double secs = s->o.duration > 0 ? s->o.duration : 1e-9;
+	char session[16];
+
+	snprintf(session, sizeof(session), "%08x", s->session);
+	printf("{");
+	json_kv_str(stdout, 1, "target", s->target.text);
+	json_kv_str(stdout, 0, "session", session);
+	printf(", \"sent\": %" PRIu64 ", \"size\": %llu, \"flows\": %llu, \"seconds\": %.6f, "
+	       "\"pps\": %.0f, \"payload_mbit_s\": %.3f, \"stopped_by_error\": %s, \"unit\": "
+	       "\"ns\", \"tx_stamps\": ",
+	       s->sent, s->o.size, s->o.flows, secs, (double)s->sent / secs,
+	       (double)s->sent * (double)s->o.size * 8 / secs / 1e6, failed ? "true" : "false");
+	if (!s->o.tx_stamps) {
+		printf("null, \"sched_to_driver\": null}\n");
+		return;
+	}
+	printf("{\"sched\": %" PRIu64 ", \"software\": %" PRIu64 ", \"hardware\": %" PRIu64
+	       "}, \"sched_to_driver\": ",
+	       s->n_stamps[TSC_TX_SCHED], s->n_stamps[TSC_TX_SW], s->n_stamps[TSC_TX_HW]);
+	json_samples(stdout, &s->sched_to_sw);
+	printf("}\n");
+}
+
 static void cleanup(struct sender *s)
 {
 	for (unsigned i = 0; s->bufs && i < s->o.batch; i++) {
@@ -292,10 +320,8 @@ int cmd_send(int argc, char **argv)
 		}
 	}
 	s.progress.enabled = !s.o.quiet && isatty(STDERR_FILENO);
-	if (send_loop(&s) == 0) {
-		rc = 0;
-	}
-	if (s.o.tx_stamps) { /* the last reports trail the last send */
+	rc = send_loop(&s) == 0 ? 0 : 2; /* 2: a send failed during the run */
+	if (s.o.tx_stamps) {             /* the last reports trail the last send */
 		int64_t until = tsc_now_monotonic() + 200 * 1000 * 1000;
 		while (tsc_now_monotonic() < until) {
 			collect_stamps(&s);
@@ -303,7 +329,11 @@ int cmd_send(int argc, char **argv)
 		}
 	}
 	progress_end(&s.progress);
-	report(&s);
+	if (s.o.json) {
+		report_json(&s, rc == 2);
+	} else {
+		report(&s);
+	}
 out:
 	cleanup(&s);
 	return rc;

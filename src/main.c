@@ -4,6 +4,7 @@
 
 #include "cmds.h"
 #include "log.h"
+#include "version.h"
 
 static const struct {
 	const char *name;
@@ -21,10 +22,25 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tscap COMMAND [options]   (tscap COMMAND --help for more)\n\n");
+	fprintf(f, "usage: tscap COMMAND [options]   (tscap help COMMAND, or tscap COMMAND "
+	           "--help, for more)\n\n");
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
 	}
+	fprintf(f, "\nAlso: tscap --version; the manual: man tscap\n");
+}
+
+/* tscap help COMMAND: the same as tscap COMMAND --help. */
+static int help(const char *name)
+{
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(name, commands[i].name)) {
+			char *argv[] = {(char *)commands[i].name, "--help", NULL};
+			return commands[i].run(2, argv);
+		}
+	}
+	tsc_err("help: unknown command '%s' (see tscap --help)", name);
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -33,12 +49,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		return help(argv[2]);
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("tscap %s\n", TSCAP_VERSION);
+		printf("tscap %s\n", tscap_version);
 		return 0;
 	}
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

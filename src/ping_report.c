@@ -116,15 +116,7 @@ static void print_text(const struct ping_result *r, struct latency_summary *s)
 static void json_dist(const char *key, struct tsc_samples *s)
 {
 	printf(", \"%s\": ", key);
-	if (!s->n) {
-		printf("null");
-		return;
-	}
-	printf("{\"n\": %zu, \"min\": %" PRId64 ", \"mean\": %.0f, \"p50\": %" PRId64
-	       ", \"p90\": %" PRId64 ", \"p99\": %" PRId64 ", \"p99_9\": %" PRId64
-	       ", \"max\": %" PRId64 "}",
-	       s->n, samples_pct(s, 0), mean_of(s), samples_pct(s, 50), samples_pct(s, 90),
-	       samples_pct(s, 99), samples_pct(s, 99.9), samples_pct(s, 100));
+	json_samples(stdout, s);
 }
 
 static void print_json(const struct ping_result *r, struct latency_summary *s)
@@ -208,6 +200,9 @@ int ping_report(const struct ping_result *r)
 
 	latency_summarise(r->recs, r->sent, r->order, r->n_order, &s);
 	if (r->csv && write_csv(r) < 0) {
+		rc = 1;
+	}
+	if (r->plot && ping_plot(r, &s) < 0) {
 		rc = 1;
 	}
 	if (r->json) {

@@ -18,10 +18,14 @@ struct ping_result {
 	uint64_t send_failed, foreign;
 	int json;
 	const char *csv;
+	const char *plot; /* --plot: SVG charts to this file */
 };
 
 /* Prints the report; returns the exit code: 0 if any probe was answered,
- * 2 if none was, 1 if the CSV file could not be written. */
+ * 2 if none was, 1 if the CSV file or the plot could not be written. */
 int ping_report(const struct ping_result *r);
+
+/* --plot: the charts as SVG (src/ping_plot.c); -1 after saying why. */
+int ping_plot(const struct ping_result *r, struct latency_summary *s);
 
 #endif

@@ -7,15 +7,18 @@
 #include "backend.h"
 #include "log.h"
 #include "synth.h"
+#include "version.h"
 
 #define SINK_BUF        (1u << 20)
 #define SINK_MAX_AGE_NS (100 * 1000 * 1000)
 
 static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, unsigned n_if)
 {
-	char os[128], hw[64];
-	struct pcapng_shb_info shb = {.hardware = hw, .os = os, .userappl = "tscap " TSCAP_VERSION};
+	char os[128], hw[64], appl[96];
+	struct pcapng_shb_info shb = {.hardware = hw, .os = os, .userappl = appl};
 	uint8_t *b;
+
+	snprintf(appl, sizeof(appl), "tscap %s", tscap_version);
 
 	tsc_os_describe(os, sizeof(os), hw, sizeof(hw));
 	b = writer_reserve(&s->w, pcapng_shb_size(&shb));

@@ -5,8 +5,10 @@ newest files, the packets of all files together are each sequence number
 of `tscap send` once, and bad values are refused with one line and no
 file."""
 import glob
+import json
 import os
 import re
+import signal
 import subprocess
 import time
 
@@ -169,6 +171,31 @@ cap, port = capture(base, "-G", "0.1", "-W", "2")
 time.sleep(0.8)
 check(cap.stop() == 0, f"-G 0.1 -W 2: exit 0 ({cap.stderr})")
 check(len(files_of(base)) == 2, f"-G 0.1 -W 2 leaves 2 files: {files_of(base)}")
+
+# --json says the same (doc/json.md): every packet counted across the files.
+base = os.path.join(d, "json.pcapng")
+port = free_port()
+p = subprocess.Popen([TSCAP, "capture", f"udp://127.0.0.1:{port}", "-w", base, "-q", "-C", "10k",
+                      "-W", "2", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                     text=True)
+end = time.time() + 10
+while time.time() < end and not files_of(base):
+    time.sleep(0.02)
+send(port, 500, 50000)
+time.sleep(0.3)
+p.send_signal(signal.SIGINT)
+out, err = p.communicate(timeout=30)
+files = files_of(base)
+try:
+    j = json.loads(out)
+    f = j["files"][0]
+    nums = [int(NAME.match(os.path.basename(x))[2]) for x in files]
+    check(p.returncode == 0 and j["written"] == f["written"] == 500 - j["dropped"] and
+          f["file"] == files[-1] and f["first_kept"] == files[0] and len(files) == 2 and
+          f["rotated_files"] == nums[-1] and f["removed_files"] == nums[-1] - 2,
+          f"--json: {f} for {files}")
+except (ValueError, KeyError, IndexError, TypeError) as e:
+    check(False, f"--json prints the rotation: {e}: {out!r} {err!r}")
 
 # Bad values: one line, exit 1, no file.
 bad = [
