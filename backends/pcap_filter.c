@@ -29,8 +29,8 @@ static pcap_t *live_handle(const char *ifname)
 	return p;
 }
 
-int tsc_filter_compile(const char *ifname, int linktype, const char *expr, struct tsc_bpf *out,
-                       char *err, size_t errlen)
+int tsc_bpf_compile(const char *ifname, int linktype, const char *expr, struct tsc_bpf *out,
+                    char *err, size_t errlen)
 {
 	struct bpf_program prog;
 	pcap_t *p = live_handle(ifname);
@@ -63,7 +63,7 @@ int tsc_filter_compile(const char *ifname, int linktype, const char *expr, struc
 	return 0;
 }
 
-void tsc_filter_free(struct tsc_bpf *f)
+void tsc_bpf_free(struct tsc_bpf *f)
 {
 	free(f->insns);
 	f->insns = NULL;

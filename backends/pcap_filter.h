@@ -26,8 +26,8 @@ struct tsc_bpf {
  * the tag the kernel keeps aside, not the frame's bytes); otherwise on a
  * dead handle of the given link type. 0, or -1 with libpcap's own
  * message in err. */
-int tsc_filter_compile(const char *ifname, int linktype, const char *expr, struct tsc_bpf *out,
-                       char *err, size_t errlen);
-void tsc_filter_free(struct tsc_bpf *f);
+int tsc_bpf_compile(const char *ifname, int linktype, const char *expr, struct tsc_bpf *out,
+                    char *err, size_t errlen);
+void tsc_bpf_free(struct tsc_bpf *f);
 
 #endif

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "capfilter.h"
 #include "clockstep.h"
+#include "cmd_metrics.h"
 #include "cmds.h"
 #include "json.h"
 #include "log.h"
@@ -33,12 +35,14 @@
 
 struct capture_opts {
 	const char *out;
-	const char *filter; /* -f: for wire: and pcap: endpoints without their own */
+	const char *filter; /* -f: wire:/pcap: in the kernel or libpcap, udp:// in user space */
 	int direction, promisc;
 	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
 	unsigned long long threads;
-	int stamp, rx, quiet, json;
+	int stamp, rx, quiet, json, no_summary;
+	const char *metrics;
+	double metrics_linger;
 	const char *filesize;    /* -C */
 	double rotate_s;         /* -G */
 	unsigned long long ring; /* -W */
@@ -70,19 +74,33 @@ struct capture {
 	struct tsc_ep_stats st[MAX_ENDPOINTS];
 	struct tsc_pkt *pkts;
 	struct pcapng_sink sink;
+	struct tsc_filter *filter;    /* --filter, shared read-only by the threads */
+	struct capture_ep_metrics *m; /* --metrics: this thread's, per endpoint */
 	struct tsc_progress progress;
 	uint64_t written;
-	int failed; /* a write or receive error stopped the capture */
+	int failed;      /* a write or receive error stopped the capture */
+	int reader_gone; /* the pipe's reader closed it: a normal end */
 	/* Rotation (-C/-G/-W): the current file's counts start at base. */
 	struct tsc_rotate rot;
 	struct tsc_ep_stats base[MAX_ENDPOINTS];
-	uint64_t base_written, files_flushed;
+	uint64_t files_flushed;
 	int64_t file_start_ns;
 	int no_file;          /* the next file could not be opened: nothing to close */
-	int reader_gone;      /* -w -: the reader went away (EPIPE), exit 3 */
-	int64_t pipe_checked; /* CLOCK_MONOTONIC ns of the last look */
+	int64_t pipe_checked; /* CLOCK_MONOTONIC ns of the last look for a -w - reader */
 	struct tsc_clockstep clk;
 };
+
+/* A write or receive failed. The reader of a pipe going away (tshark -c,
+ * Wireshark's stop, head) ends the capture normally, everywhere. */
+static void fail(struct capture *c)
+{
+	if (c->sink.w.err == -EPIPE && c->sink.w.is_pipe) {
+		c->reader_gone = 1;
+		tsc_stop = SIGPIPE;
+		return;
+	}
+	c->failed = 1;
+}
 
 static void catch_signals(void)
 {
@@ -111,7 +129,20 @@ static int check_rotation(const struct capture_opts *o)
 	return 0;
 }
 
-/* -f, --direction and --promisc concern interfaces, not sockets. */
+static int has_udp(const struct capture *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		if (c->ep[i].kind == TSC_EP_UDP) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* -f goes to each wire: and pcap: endpoint without a filter of its own
+ * (the kernel or libpcap runs it); udp:// endpoints run it in user space
+ * over the frames tscap synthesizes. --direction and --promisc concern
+ * interfaces only. */
 static int apply_filter_opts(struct capture *c)
 {
 	const struct capture_opts *o = &c->o;
@@ -138,12 +169,10 @@ static int apply_filter_opts(struct capture *c)
 			snprintf(ep->filter, sizeof(ep->filter), "%s", o->filter);
 		}
 	}
-	if (!ifaces && (o->filter || o->direction || o->promisc)) {
+	if (!ifaces && (o->direction || o->promisc)) {
 		tsc_err("capture: %s applies to wire:IFACE and pcap:IFACE endpoints; a udp:// "
 		        "endpoint keeps only what reaches its own port",
-		        o->filter      ? "-f"
-		        : o->direction ? "--direction"
-		                       : "--promisc");
+		        o->direction ? "--direction" : "--promisc");
 		return -1;
 	}
 	return 0;
@@ -175,12 +204,19 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
 	     "socket receive buffer (default 8 MiB)"},
 	    {"filter", 'f', OPT_STRING, &o->filter, 0, 0, NULL, "EXPR",
-	     "wire:/pcap: keep frames matching EXPR (tcpdump syntax)"},
+	     "keep frames matching EXPR (tcpdump syntax): wire:/pcap: in the kernel or libpcap, "
+	     "udp:// over the synthesized frames"},
 	    {"direction", 0, OPT_CHOICE, &o->direction, 0, 0, tsc_direction_names, "inout|in|out",
 	     "wire:/pcap: frames received, sent or both (default inout)"},
 	    {"promisc", 0, OPT_FLAG, &o->promisc, 0, 0, NULL, NULL,
 	     "wire:/pcap: promiscuous mode while capturing"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no progress line"},
+	    {"no-summary", 0, OPT_FLAG, &o->no_summary, 0, 0, NULL, NULL,
+	     "no closing summary on stderr (errors still)"},
+	    {"metrics", 0, OPT_STRING, &o->metrics, 0, 0, NULL, "ADDR:PORT",
+	     "serve Prometheus metrics at http://ADDR:PORT/metrics"},
+	    {"metrics-linger", 0, OPT_DOUBLE, &o->metrics_linger, 0, 3600, NULL, "SEC",
+	     "after the capture, serve the final metrics SEC more seconds"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL,
 	     "print the summary as JSON on stdout (not with -w -)"},
@@ -245,7 +281,18 @@ static int parse_args(struct capture *c, int argc, char **argv)
 			return -1;
 		}
 	}
-	return apply_filter_opts(c);
+	if (apply_filter_opts(c) < 0) {
+		return -1;
+	}
+	if (o->filter && *o->filter && has_udp(c)) {
+		char err[256];
+		if (tsc_filter_compile(o->filter, (uint32_t)o->snaplen, &c->filter, err,
+		                       sizeof(err)) < 0) {
+			tsc_err("capture: bad --filter '%s': %s", o->filter, err);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int open_sources(struct capture *c)
@@ -325,6 +372,7 @@ static int open_output(struct capture *c)
 	if (check_linktypes(c, ifs) < 0) {
 		return -1;
 	}
+	c->sink.filter = c->filter;
 	return pcapng_sink_open_ex(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n,
 	                           c->o.no_clobber ? PCAPNG_SINK_EXCL : 0);
 }
@@ -356,10 +404,8 @@ static int close_file(struct capture *c, int64_t now)
 
 	file_isbs(c, isb, now);
 	int r = pcapng_sink_close(&c->sink, isb, c->n);
-	if (r == -EPIPE) {
-		tsc_err("the reader of %s went away (broken pipe): capture stopped",
-		        strcmp(c->path, "-") ? c->path : "stdout");
-		c->reader_gone = c->failed = 1;
+	if (r == -EPIPE && c->sink.w.is_pipe) {
+		c->reader_gone = 1; /* a normal end: the summary says so */
 	} else if (r < 0) {
 		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
 		        "complete write",
@@ -372,7 +418,6 @@ static int close_file(struct capture *c, int64_t now)
 static void file_begin(struct capture *c, int64_t now)
 {
 	memcpy(c->base, c->st, sizeof(c->st[0]) * c->n);
-	c->base_written = c->written;
 	c->file_start_ns = now;
 }
 
@@ -424,6 +469,17 @@ static int rotate(struct capture *c)
 	return 0;
 }
 
+/* Packets written to the current file. */
+static uint64_t file_packets(const struct capture *c)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		n += c->st[i].written - c->base[i].written;
+	}
+	return n;
+}
+
 /* -C: a new file first if this packet would take the current one past
  * the size (with room for its closing statistics blocks). */
 static int rotate_if_full(struct capture *c, const struct tsc_pkt *p)
@@ -431,7 +487,7 @@ static int rotate_if_full(struct capture *c, const struct tsc_pkt *p)
 	uint64_t bytes = (uint64_t)c->sink.w.committed + c->sink.w.len;
 
 	if (!rotate_size_due(&c->rot, bytes, pcapng_sink_pkt_max(&c->sink, p),
-	                     (uint64_t)c->n * PCAPNG_ISB_SIZE, c->written - c->base_written)) {
+	                     (uint64_t)c->n * PCAPNG_ISB_SIZE, file_packets(c))) {
 		return 0;
 	}
 	return rotate(c);
@@ -484,14 +540,18 @@ static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 		for (int k = 0; k < n; k++) {
 			int full = c->rot.max_bytes && rotate_if_full(c, &c->pkts[k]) < 0;
 			uint64_t d = stats_on_pkt(&c->st[i], &c->pkts[k]);
-			if (full || pcapng_sink_pkt(&c->sink, &c->pkts[k], d) < 0) {
+			if (c->m) {
+				capture_metrics_pkt(&c->m[i], &c->pkts[k]);
+			}
+			int w = full ? -1 : pcapng_sink_pkt(&c->sink, &c->pkts[k], d);
+			if (w < 0) {
 				/* Pulled from the socket: count the rest as received. */
 				while (++k < n) {
 					stats_on_pkt(&c->st[i], &c->pkts[k]);
 				}
 				return -1;
 			}
-			c->st[i].written++;
+			c->st[i].written += w == 0; /* 1: the filter left it out */
 			c->written++;
 		}
 		if ((unsigned)n < max) {
@@ -535,6 +595,9 @@ static int receive_round(struct capture *c, int timeout_ms)
 			more |= d;
 		}
 	}
+	if (c->m) {
+		capture_metrics_publish(c->m, c->st, c->n);
+	}
 	return pcapng_sink_batch_done(&c->sink) < 0 ? -1 : more;
 }
 
@@ -551,7 +614,7 @@ static int queued_anywhere(const struct capture *c)
 /* A pipe whose reader went away while nothing is being written: its
  * write end polls POLLERR, so an idle capture stops too, not only at the
  * next packet's EPIPE. */
-static int reader_gone(struct capture *c, int64_t now)
+static int pipe_reader_left(struct capture *c, int64_t now)
 {
 	struct pollfd p = {.fd = c->sink.w.fd, .events = 0};
 
@@ -600,7 +663,7 @@ static int between_rounds(struct capture *c)
 		return -1;
 	}
 	clock_check(c);
-	return reader_gone(c, now) ? -1 : 0;
+	return pipe_reader_left(c, now) ? -1 : 0;
 }
 
 static void run(struct capture *c)
@@ -638,7 +701,7 @@ static void run(struct capture *c)
 		uint64_t before = c->written;
 		int more = receive_round(c, timeout);
 		if (more < 0 || between_rounds(c) < 0) {
-			c->failed = 1;
+			fail(c);
 			return;
 		}
 		/* Wait only when the round emptied the queues it touched; when it
@@ -659,7 +722,7 @@ static void run(struct capture *c)
 		uint64_t before = c->written;
 		for (unsigned i = 0; i < c->n; i++) {
 			if (drain_one(c, i, 1) < 0) {
-				c->failed = 1;
+				fail(c);
 				return;
 			}
 		}
@@ -673,7 +736,7 @@ static void run(struct capture *c)
 	for (unsigned i = 0; i < c->n && remaining(c); i++) {
 		for (int k = 0; k < 1024 && tsc_rx_pending(c->rx[i]); k++) {
 			if (drain_one(c, i, 1) < 0) {
-				c->failed = 1;
+				fail(c);
 				return;
 			}
 		}
@@ -695,6 +758,9 @@ static void settle_drops(struct capture *c)
 static int finish(struct capture *c)
 {
 	settle_drops(c);
+	if (c->m) {
+		capture_metrics_publish(c->m, c->st, c->n);
+	}
 	return c->no_file ? -1 : close_file(c, tsc_now_realtime());
 }
 
@@ -728,11 +794,15 @@ static void rotation_summary(const struct capture *c)
 static void summary(struct capture *const *w, unsigned nw)
 {
 	const struct capture *c = w[0];
-	uint64_t received = 0, drops = 0, written = 0, stalls = 0, stamps[TSC_CLOCK_COUNT] = {0};
+	uint64_t received = 0, drops = 0, written = 0, filtered = 0, stalls = 0,
+	         stamps[TSC_CLOCK_COUNT] = {0};
+	int gone = 0;
 	char list[256];
 
 	for (unsigned t = 0; t < nw; t++) {
 		written += file_flushed(w[t]); /* in the files, not just encoded */
+		filtered += w[t]->sink.filtered;
+		gone |= w[t]->reader_gone;
 		for (unsigned i = 0; i < c->n; i++) {
 			received += w[t]->st[i].received;
 			drops += w[t]->st[i].drops;
@@ -772,11 +842,17 @@ static void summary(struct capture *const *w, unsigned nw)
 			}
 		}
 	}
-	if (written < received) {
-		fprintf(stderr, "tscap: %llu received packets %s\n",
-		        (unsigned long long)(received - written),
-		        c->reader_gone ? "did not reach the reader"
-		                       : "are not in the file (write failed)");
+	if (c->filter) {
+		fprintf(stderr, "tscap: %llu left out by the filter\n",
+		        (unsigned long long)filtered);
+	}
+	if (gone) {
+		fprintf(stderr, "tscap: the reader closed the pipe: capture ended\n");
+	}
+	if (written + filtered < received) {
+		fprintf(stderr, "tscap: %llu received packets are not in the file (%s)\n",
+		        (unsigned long long)(received - written - filtered),
+		        gone ? "the reader had gone" : "write failed");
 	}
 	if (c->clk.steps) {
 		char txt[32];
@@ -908,6 +984,29 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
+/* --metrics: one set of counters per thread and endpoint, read by the
+ * HTTP thread. */
+static struct capture_metrics *start_metrics(struct capture **w, unsigned nw)
+{
+	const char *ep[MAX_ENDPOINTS];
+
+	for (unsigned i = 0; i < w[0]->n; i++) {
+		ep[i] = w[0]->ep[i].text;
+	}
+	struct capture_metrics *cm = capture_metrics_new(nw, w[0]->n, ep, w[0]->o.stamp);
+	for (unsigned t = 0; cm && t < nw; t++) {
+		w[t]->m = &cm->per[t * w[0]->n];
+		for (unsigned i = 0; i < w[0]->n; i++) {
+			cm->src[t * w[0]->n + i] = w[t]->src[i];
+		}
+	}
+	if (cm && capture_metrics_serve(cm, w[0]->o.metrics) < 0) {
+		capture_metrics_end(cm, 0);
+		cm = NULL;
+	}
+	return cm;
+}
+
 /* Threads 1.. run with the stop signals blocked: the main thread (thread
  * 0) takes them and the flag reaches every loop within a poll timeout. */
 static int start_threads(struct capture **w, unsigned nw, pthread_t *tid)
@@ -936,6 +1035,7 @@ int cmd_capture(int argc, char **argv)
 {
 	struct capture *w[MAX_THREADS] = {0};
 	struct capture_shared sh = {0};
+	struct capture_metrics *cm = NULL;
 	pthread_t tid[MAX_THREADS];
 	unsigned nw = 0;
 	int rc = 1;
@@ -971,8 +1071,12 @@ int cmd_capture(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* Then no privilege: the files are created as the user we become. */
+	/* Then no privilege: the files are created as the user we become,
+	 * and every thread (the metrics server's too) starts without any. */
 	if (privs_drop("capture", w[0]->o.user) < 0) {
+		goto out;
+	}
+	if (w[0]->o.metrics && !(cm = start_metrics(w, nw))) {
 		goto out;
 	}
 	for (unsigned t = 0; t < nw; t++) {
@@ -991,17 +1095,23 @@ int cmd_capture(int argc, char **argv)
 	rc = started < 0 ? 2 : 0;
 	for (unsigned t = 0; t < nw; t++) {
 		finish(w[t]);
-		rc = w[t]->failed ? (w[t]->reader_gone ? 3 : 2) : rc;
+		rc = w[t]->failed ? 2 : rc;
 	}
 	if (w[0]->o.json) {
 		summary_json(w, nw, rc == 2);
-	} else {
+	} else if (!w[0]->o.no_summary) {
 		summary(w, nw);
 	}
+	capture_metrics_end(cm, w[0]->o.metrics_linger);
+	cm = NULL;
 out:
+	capture_metrics_end(cm, 0);
 	for (unsigned t = 0; t < nw || (t == 0 && w[0]); t++) {
 		if (!w[t]) {
 			break;
+		}
+		if (t == 0) {
+			tsc_filter_free(w[0]->filter);
 		}
 		cleanup(w[t]);
 		rotate_free(&w[t]->rot);

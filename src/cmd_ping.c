@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "backend.h"
+#include "cmd_metrics.h"
 #include "cmds.h"
 #include "json.h"
 #include "latency.h"
@@ -30,7 +31,8 @@ struct ping_opts {
 	double interval_ms, rate, duration, timeout;
 	unsigned long long count, size;
 	int stamp, format, json, quiet;
-	const char *csv, *write, *plot;
+	const char *csv, *write, *plot, *metrics;
+	double metrics_linger;
 };
 
 struct pinger {
@@ -46,6 +48,13 @@ struct pinger {
 	size_t cap, sent, n_order, send_failed, foreign;
 	uint16_t ssid;
 	uint16_t ee; /* t1's error estimate: a user-space time, 20 us */
+	/* --metrics: probes are counted once settled (--timeout after
+	 * sending, when their reply, TX stamp and follow-up are in). */
+	struct ping_metrics *m;
+	struct metrics_server *ms;
+	size_t settled;
+	uint32_t highest; /* highest sequence number answered so far */
+	int64_t settle_ns;
 	uint8_t buf[65536];
 	struct tsc_pkt pkts[64];
 };
@@ -95,6 +104,9 @@ static int send_probe(struct pinger *p)
 	int64_t id = tsc_source_send(p->src, &p->to, NULL, p->buf, len, (uint32_t)p->sent);
 	if (id < 0) {
 		p->send_failed++;
+		if (p->m) {
+			metrics_add(&p->m->send_failed, 1);
+		}
 		if (id != -EAGAIN && id != -ENOBUFS && id != -ECONNREFUSED) {
 			tsc_err("ping: sending to %s: %s", p->target.text, strerror((int)-id));
 			return -1;
@@ -103,6 +115,9 @@ static int send_probe(struct pinger *p)
 		p->id_seq[id] = (uint32_t)p->sent;
 	}
 	p->sent++;
+	if (p->m) {
+		metrics_add(&p->m->sent, 1);
+	}
 	return 0;
 }
 
@@ -157,6 +172,65 @@ static void keep_reply(struct tsc_pkt *keep, const struct tsc_pkt *pkt)
 	}
 }
 
+/* --metrics, as each reply comes: duplicates, reordering (as the
+ * summary counts them: against the highest sequence answered before),
+ * and first replies to probes already counted lost. */
+static void count_reply(struct pinger *p, const struct probe_rec *r, uint32_t seq)
+{
+	if (r->got) {
+		metrics_add(&p->m->duplicates, 1);
+		return;
+	}
+	if (p->n_order && seq < p->highest) {
+		metrics_add(&p->m->reordered, 1);
+	}
+	p->highest = seq > p->highest ? seq : p->highest;
+	if (seq < p->settled) {
+		metrics_add(&p->m->late, 1);
+	}
+}
+
+static enum ping_stamp_src src_of(int64_t kernel, int hw)
+{
+	return hw ? PING_SRC_NIC : kernel ? PING_SRC_KERNEL : PING_SRC_USER;
+}
+
+/* A probe's figures into the histograms, or a loss. */
+static void settle_one(struct ping_metrics *m, const struct probe_rec *r)
+{
+	struct probe_figures f;
+
+	if (!r->got) {
+		metrics_add(&m->lost, 1);
+		return;
+	}
+	probe_figures_of(r, &f);
+	metrics_add(&m->replies, 1);
+	metrics_add(&m->t1[src_of(r->t1, r->t1_hw)], 1);
+	metrics_add(&m->t4[src_of(r->t4, r->t4_hw)], 1);
+	metrics_observe(&m->rtt, f.rtt);
+	metrics_observe(&m->rtt_user, f.rtt_user);
+	metrics_observe(&m->fwd, f.fwd);
+	metrics_observe(&m->back, f.back);
+	if (r->t4) {
+		metrics_observe(&m->rx_user, r->t4_user - r->t4);
+	}
+	if (r->peer_rx_kernel && r->peer_rx_user) {
+		metrics_observe(&m->peer_user, r->peer_rx_user - r->peer_rx_kernel);
+	}
+}
+
+/* Probes sent settle_ns ago or more (all: every one). */
+static void settle(struct pinger *p, int all)
+{
+	int64_t now = tsc_now_realtime();
+
+	while (p->m && p->settled < p->sent &&
+	       (all || now - p->recs[p->settled].t1_user >= p->settle_ns)) {
+		settle_one(p->m, &p->recs[p->settled++]);
+	}
+}
+
 /* A reply of ours: the SSID we sent (RFC 8972), or 0 from a reflector
  * that predates it (RFC 8762 has MBZ there). */
 static void take_reply(struct pinger *p, const struct tsc_pkt *pkt)
@@ -169,6 +243,9 @@ static void take_reply(struct pinger *p, const struct tsc_pkt *pkt)
 		return;
 	}
 	struct probe_rec *r = &p->recs[rep.sender_seq];
+	if (p->m) {
+		count_reply(p, r, rep.sender_seq);
+	}
 	if (!r->got++) {
 		r->t2 = rep.t2;
 		r->t3 = rep.t3;
@@ -206,6 +283,7 @@ static int receive(struct pinger *p, int64_t wait_ns)
 			take_reply(p, &p->pkts[i]);
 		}
 	}
+	settle(p, 0);
 	return n < 0 ? n : 0;
 }
 
@@ -245,6 +323,7 @@ static int run(struct pinger *p)
 		}
 	}
 	receive(p, 20000000); /* the last follow-up and TX stamps */
+	settle(p, 1);
 	return 0;
 }
 
@@ -253,7 +332,7 @@ static int run(struct pinger *p)
  * then its reply with its RX stamps, in one pcapng interface. */
 static int write_probes(struct pinger *p)
 {
-	struct pcapng_sink sink;
+	struct pcapng_sink sink = {0};
 	struct pcapng_sink_if ifs[1] = {
 	    {.name = "ping", .desc = "tscap ping: STAMP probes and replies"}};
 	int r = 0;
@@ -349,6 +428,10 @@ static int parse_args(struct pinger *p, int argc, char **argv)
 	    {"plot", 0, OPT_STRING, &o->plot, 0, 0, NULL, "FILE",
 	     "draw the round trips as SVG charts in FILE"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no line per reply"},
+	    {"metrics", 0, OPT_STRING, &o->metrics, 0, 0, NULL, "ADDR:PORT",
+	     "serve Prometheus metrics at http://ADDR:PORT/metrics"},
+	    {"metrics-linger", 0, OPT_DOUBLE, &o->metrics_linger, 0, 3600, NULL, "SEC",
+	     "after the summary, serve the final metrics SEC more seconds"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {0},
 	};
@@ -372,6 +455,20 @@ static int parse_args(struct pinger *p, int argc, char **argv)
 		return -1;
 	}
 	return parse_target(p, argv[first]);
+}
+
+static int start_metrics(struct pinger *p)
+{
+	p->m = calloc(1, sizeof(*p->m));
+	if (!p->m) {
+		tsc_err("out of memory");
+		return -1;
+	}
+	p->m->target = p->target.text;
+	p->m->src = p->src;
+	p->m->stamp = p->o.stamp;
+	p->settle_ns = (int64_t)((p->o.timeout > 0.1 ? p->o.timeout : 0.1) * 1e9);
+	return metrics_start(p->o.metrics, ping_metrics_render, p->m, &p->ms);
 }
 
 int cmd_ping(int argc, char **argv)
@@ -401,6 +498,9 @@ int cmd_ping(int argc, char **argv)
 	    grow(p) < 0) {
 		goto out;
 	}
+	if (p->o.metrics && start_metrics(p) < 0) {
+		goto out;
+	}
 	tsc_stop_on_signals();
 	if (!p->o.quiet && !p->o.json) {
 		printf("STAMP %s: %llu-byte probes every %.3f ms\n", p->target.text, p->o.size,
@@ -422,8 +522,11 @@ int cmd_ping(int argc, char **argv)
 		if (p->o.write && write_probes(p) < 0 && rc == 0) {
 			rc = 1;
 		}
+		metrics_linger(p->ms, p->o.metrics_linger);
 	}
 out:
+	metrics_stop(p->ms);
+	free(p->m);
 	tsc_rx_close(p->rx);
 	tsc_source_close(p->src);
 	free(p->recs);

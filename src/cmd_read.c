@@ -179,12 +179,28 @@ static void print_comment(const struct rd_event *ev, uint64_t index)
 	putchar('\n');
 }
 
+/* A name from the file, with control characters as '?': a newline in an
+ * interface name once printed a line of its own that looked like a packet
+ * (caught by tests/fuzz/fuzz_pcapng_read.c's check that every
+ * non-# line is a packet). "-" when empty. */
+static const char *printable(const char *s, char *out, size_t len)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < len; i++) {
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	}
+	out[i] = '\0';
+	return i ? out : "-";
+}
+
 static void print_isb(const struct rd_file *r, const struct rd_event *ev)
 {
 	const struct rd_if *ifc = &r->ifs[ev->if_id];
+	char name[sizeof(ifc->name)], desc[sizeof(ifc->desc)];
 
-	printf("# interface %u %s (%s):", ev->if_id, ifc->name[0] ? ifc->name : "-",
-	       ifc->desc[0] ? ifc->desc : "-");
+	printf("# interface %u %s (%s):", ev->if_id, printable(ifc->name, name, sizeof(name)),
+	       printable(ifc->desc, desc, sizeof(desc)));
 	if (ev->has_ifrecv) {
 		printf(" received %" PRIu64, ev->ifrecv);
 	}

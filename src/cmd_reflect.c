@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "cmd_metrics.h"
 #include "cmds.h"
 #include "json.h"
 #include "log.h"
@@ -38,7 +39,8 @@ struct session {
 struct reflect_opts {
 	int stamp, rx, quiet, json;
 	unsigned long long count, rcvbuf;
-	double duration;
+	double duration, metrics_linger;
+	const char *metrics;
 };
 
 struct counters {
@@ -58,6 +60,8 @@ struct reflector {
 		uint8_t used;
 	} pending[PENDING];
 	struct counters n;
+	struct reflect_metrics *m; /* --metrics */
+	struct metrics_server *ms;
 	uint32_t next_id;
 	uint8_t reply[65536];
 	struct tsc_pkt pkts[BATCH];
@@ -171,6 +175,16 @@ static void answer(struct reflector *r, const struct tsc_pkt *p)
 		r->n.follow_ups += s->last_tx != 0;
 	}
 	a.t3 = tsc_now_realtime();
+	if (r->m) {
+		metrics_add(&r->m->rx_src[best == TSC_HW_RX   ? PING_SRC_NIC
+		                          : best == TSC_SW_RX ? PING_SRC_KERNEL
+		                                              : PING_SRC_USER],
+		            1);
+		if (a.rx_kernel && a.rx_user) {
+			metrics_observe(&r->m->rx_user, a.rx_user - a.rx_kernel);
+		}
+		metrics_observe(&r->m->dwell, a.t3 - a.t2);
+	}
 	size_t len = stamp_reflect(p->data, p->caplen, &a, r->reply, &r->n.tlv);
 	int64_t id = tsc_source_send(r->src, &p->src, &p->dst, r->reply, len, r->next_id++);
 	if (id < 0) {
@@ -203,6 +217,10 @@ static int parse_args(struct reflector *r, int argc, char **argv)
 	    {"rcvbuf", 0, OPT_UINT, &o->rcvbuf, 4096, 1 << 30, NULL, "BYTES",
 	     "socket receive buffer (default 8 MiB)"},
 	    {"quiet", 'q', OPT_FLAG, &o->quiet, 0, 0, NULL, NULL, "no start line"},
+	    {"metrics", 0, OPT_STRING, &o->metrics, 0, 0, NULL, "ADDR:PORT",
+	     "serve Prometheus metrics at http://ADDR:PORT/metrics"},
+	    {"metrics-linger", 0, OPT_DOUBLE, &o->metrics_linger, 0, 3600, NULL, "SEC",
+	     "after stopping, serve the final metrics SEC more seconds"},
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL,
 	     "print the summary as JSON on stdout when it stops"},
@@ -223,7 +241,7 @@ static int parse_args(struct reflector *r, int argc, char **argv)
 		return -1;
 	}
 	if (tsc_endpoint_parse_udp(first < argc ? argv[first] : "udp://[::]:862", &r->ep, err,
-	                       sizeof(err)) < 0) {
+	                           sizeof(err)) < 0) {
 		tsc_err("%s", err);
 		return -1;
 	}
@@ -262,6 +280,34 @@ static void print_json(const struct reflector *r, int failed)
 	fflush(stdout);
 }
 
+/* --metrics: the counters, once per batch. */
+static void publish(struct reflector *r)
+{
+	struct reflect_metrics *m = r->m;
+
+	if (m) {
+		metrics_set(&m->received, r->n.received);
+		metrics_set(&m->answered, r->n.answered);
+		metrics_set(&m->short_pkts, r->n.short_pkts);
+		metrics_set(&m->truncated, r->n.truncated);
+		metrics_set(&m->send_failed, r->n.send_failed);
+		metrics_set(&m->follow_ups, r->n.follow_ups);
+	}
+}
+
+static int start_metrics(struct reflector *r)
+{
+	r->m = calloc(1, sizeof(*r->m));
+	if (!r->m) {
+		tsc_err("out of memory");
+		return -1;
+	}
+	r->m->endpoint = r->ep.text;
+	r->m->src = r->src;
+	r->m->stamp = r->o.stamp;
+	return metrics_start(r->o.metrics, reflect_metrics_render, r->m, &r->ms);
+}
+
 static int serve(struct reflector *r)
 {
 	int64_t end = r->o.duration > 0 ? tsc_now_monotonic() + (int64_t)(r->o.duration * 1e9) : 0;
@@ -288,6 +334,7 @@ static int serve(struct reflector *r)
 		for (int i = 0; i < got && (!r->o.count || r->n.answered < r->o.count); i++) {
 			answer(r, &r->pkts[i]);
 		}
+		publish(r);
 	}
 	return 0;
 }
@@ -315,7 +362,8 @@ int cmd_reflect(int argc, char **argv)
 	                                                        : (enum tsc_rx_kind)r->o.rx,
 	                         .batch = BATCH,
 	                         .slot_len = 65535};
-	if (tsc_source_open(&r->ep, &so, &r->src) < 0 || tsc_rx_open(r->src, &ro, &r->rx) < 0) {
+	if (tsc_source_open(&r->ep, &so, &r->src) < 0 || tsc_rx_open(r->src, &ro, &r->rx) < 0 ||
+	    (r->o.metrics && start_metrics(r) < 0)) {
 		goto out;
 	}
 	tsc_stop_on_signals();
@@ -334,7 +382,10 @@ int cmd_reflect(int argc, char **argv)
 	} else {
 		print_summary(r);
 	}
+	metrics_linger(r->ms, r->o.metrics_linger);
 out:
+	metrics_stop(r->ms);
+	free(r->m);
 	tsc_rx_close(r->rx);
 	tsc_source_close(r->src);
 	free(r);

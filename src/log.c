@@ -5,10 +5,8 @@
 
 int tsc_verbose;
 
-static void vline(const char *prefix, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
-
-static void vline(const char *prefix, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vline(const char *prefix, const char *fmt,
+                                                        va_list ap)
 {
 	char line[1024];
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "extcap.h"
 #include "log.h"
 #include "version.h"
 
@@ -45,6 +46,9 @@ static int help(const char *name)
 
 int main(int argc, char **argv)
 {
+	if (extcap_called(argc, argv)) { /* Wireshark, through a link in its extcap folder */
+		return cmd_extcap(argc, argv);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 1;

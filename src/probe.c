@@ -59,14 +59,17 @@ int tsc_probe_parse(const uint8_t *buf, size_t len, struct tsc_probe *out)
 	return 1;
 }
 
-/* Room for bit `bit`; a stream wider than 2^32 sequence numbers stops
- * tracking duplicates rather than allocating without bound. */
+/* Room for bit `bit`, within 64 bits per number received (at least
+ * 2^16) and 2^32: a crafted file with numbers 0 and 2^32 - 1 once made
+ * `tscap read` allocate 512 MiB and count its bits one by one
+ * (tests/fuzz/corpus/pcapng_read/regress-seq-far-apart). */
 static int grow(struct tsc_seq_stats *s, uint64_t bit)
 {
 	if (bit < s->seen_bits) {
 		return 1;
 	}
-	if (bit >= (1ull << 32)) {
+	uint64_t limit = s->received < (1u << 10) ? 1u << 16 : s->received * 64;
+	if (bit >= (1ull << 32) || bit >= limit) {
 		return 0;
 	}
 	size_t bits = s->seen_bits ? s->seen_bits : 4096;
@@ -102,6 +105,9 @@ void tsc_seq_add(struct tsc_seq_stats *s, uint64_t seq)
 			return;
 		}
 		s->seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		s->unique++;
+	} else {
+		s->untracked++;
 	}
 	s->received++;
 	if (seq < s->highest) {
@@ -116,12 +122,10 @@ uint64_t tsc_seq_lost(const struct tsc_seq_stats *s)
 	if (!s->started) {
 		return 0;
 	}
-	uint64_t span = s->highest - s->first + 1;
-	uint64_t counted = 0;
-	for (size_t i = 0; i < (span < s->seen_bits ? span : s->seen_bits); i++) {
-		counted += (s->seen[i / 8] >> (i % 8)) & 1u;
-	}
-	return span > counted ? span - counted : 0;
+	uint64_t span = s->highest - s->first + 1; /* 0: all 2^64 numbers */
+	uint64_t counted = s->unique + s->untracked;
+
+	return span - 1 >= counted ? span - counted : 0;
 }
 
 void tsc_seq_free(struct tsc_seq_stats *s)

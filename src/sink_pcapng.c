@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "capfilter.h"
 #include "log.h"
 #include "synth.h"
 #include "version.h"
@@ -140,6 +141,15 @@ int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dro
 	uint64_t sum =
 	    synth_copy_sum(frame + hdr, p->data, copy, p->caplen < p->len ? copy : p->len);
 	synth_udp_headers_sum(frame, p, sum);
+	if (s->filter) {
+		if (!tsc_filter_match(s->filter, frame, (uint32_t)cap, (uint32_t)(hdr + p->len))) {
+			s->filtered++;
+			s->carry_drops += drops;
+			return 1;
+		}
+		drops += s->carry_drops;
+		s->carry_drops = 0;
+	}
 	writer_commit(&s->w, pcapng_epb_framed(b, p->endpoint, p, hdr, s->snaplen, drops), 1);
 	return 0;
 }

@@ -11,6 +11,10 @@ struct pcapng_sink {
 	uint32_t snaplen;
 	int created;    /* we created path: remove it if the header fails */
 	char note[200]; /* a comment for the next block, "" when none */
+	/* Optional capture filter (capture --filter): frames it rejects are
+	 * not written; their kernel drops go with the next written one. */
+	const struct tsc_filter *filter;
+	uint64_t filtered, carry_drops;
 };
 
 struct pcapng_sink_if {
@@ -20,7 +24,7 @@ struct pcapng_sink_if {
 
 /* Creates path ("-" = stdout) and writes the header blocks, flushed, so
  * the file is valid from the start. 0, or -errno after a one-line error
- * (the file is then removed). */
+ * (the file is then removed). s starts zeroed, with .filter set if wanted. */
 int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
                      const struct pcapng_sink_if *ifs, unsigned n_if);
 
@@ -32,7 +36,8 @@ int pcapng_sink_open_ex(struct pcapng_sink *s, const char *path, uint32_t snaple
 /* Bytes the block for p can take at most in the file (for -C). */
 size_t pcapng_sink_pkt_max(const struct pcapng_sink *s, const struct tsc_pkt *p);
 
-/* Encode one packet (drops: kernel drops since the previous one). */
+/* Encode one packet (drops: kernel drops since the previous one): 0, 1 if
+ * the filter rejected it, or -errno. */
 int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops);
 
 /* A comment (opt_comment) for the next packet's block, or, if the file

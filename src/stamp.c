@@ -47,7 +47,9 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 void stamp_ts_put(uint8_t out[8], int64_t ns, int ptp)
 {
-	int64_t sec = floor_div(ns, NS), sub = ns - sec * NS;
+	/* sub from the remainder: sec * NS overflows below
+	 * -9223372036000000000 ns (found by tests/fuzz/fuzz_stamp.c) */
+	int64_t sec = floor_div(ns, NS), sub = ns % NS + (ns % NS < 0 ? NS : 0);
 
 	if (ptp) {
 		put32(out, (uint32_t)sec);
@@ -76,11 +78,13 @@ int64_t stamp_ts_get(const uint8_t in[8], int ptp, int64_t near_ns)
 	uint32_t sec = get32(in), sub = get32(in + 4);
 	int64_t near_s = floor_div(near_ns, NS);
 
+	/* In unsigned: exact whenever the result fits in int64, and a
+	 * reference near its ends wraps instead of overflowing. */
 	if (ptp) {
-		return unwrap32(sec, near_s) * NS + (sub < NS ? sub : NS - 1);
+		return (int64_t)((uint64_t)unwrap32(sec, near_s) * NS + (sub < NS ? sub : NS - 1));
 	}
-	int64_t ns = (int64_t)(((uint64_t)sub * (uint64_t)NS + (uint64_t)TWO32 / 2) >> 32);
-	return (unwrap32(sec, near_s + NTP_TO_UNIX) - NTP_TO_UNIX) * NS + ns;
+	uint64_t ns = ((uint64_t)sub * (uint64_t)NS + (uint64_t)TWO32 / 2) >> 32;
+	return (int64_t)((uint64_t)(unwrap32(sec, near_s + NTP_TO_UNIX) - NTP_TO_UNIX) * NS + ns);
 }
 
 uint16_t stamp_ee_make(int synced, int ptp, int64_t err_ns)

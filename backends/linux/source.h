@@ -15,17 +15,18 @@ struct tsc_source {
 	struct tsc_endpoint ep;
 	struct tsc_grant grant;
 	struct linux_decode_ctx dctx;
-	struct hwstamp_saved hw; /* NIC config to restore on close */
-	uint8_t tx_stamps;       /* TX stamping on */
-	int8_t opt_id_cmsg;      /* SCM_TS_OPT_ID: 1 works, 0 refused, -1 untried */
-	uint32_t tx_count;       /* datagrams sent: the kernel's own ids */
-	uint8_t kind;            /* enum tsc_ep_kind */
-	uint8_t headroom;        /* writable bytes the rx paths keep before each payload */
-	uint8_t promisc;         /* wire: we put the interface in promiscuous mode */
-	unsigned ifindex;        /* wire: the interface */
-	uint64_t wire_drops;     /* wire: PACKET_STATISTICS drops so far */
-	struct pcap_live *pcap;  /* pcap: libpcap's capture */
-	uint8_t *ring;           /* wire: --rx ring: the mapped TPACKET_V3 ring */
+	struct hwstamp_saved hw;     /* NIC config to restore on close */
+	uint8_t tx_stamps;           /* TX stamping on */
+	int8_t opt_id_cmsg;          /* SCM_TS_OPT_ID: 1 works, 0 refused, -1 untried */
+	uint32_t tx_count;           /* datagrams sent: the kernel's own ids */
+	uint8_t kind;                /* enum tsc_ep_kind */
+	uint8_t headroom;            /* writable bytes the rx paths keep before each payload */
+	uint8_t promisc;             /* wire: we put the interface in promiscuous mode */
+	unsigned ifindex;            /* wire: the interface */
+	_Atomic uint64_t wire_drops; /* wire: PACKET_STATISTICS drops so far (the
+	                              * capture and the metrics thread both read) */
+	struct pcap_live *pcap;      /* pcap: libpcap's capture */
+	uint8_t *ring;               /* wire: --rx ring: the mapped TPACKET_V3 ring */
 	size_t ring_len;
 	unsigned ring_blocks;
 };

@@ -5,6 +5,7 @@
  * unfiltered frame is ever queued. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -78,8 +79,8 @@ static int attach_filter(struct tsc_source *src, const struct tsc_source_opts *o
 	    linux_set_int(src->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1) == 0) {
 		dir = TSC_DIRECTION_INOUT;
 	}
-	if (src->ep.filter[0] && tsc_filter_compile(src->ep.ifname, PCAPNG_LINKTYPE_ETHERNET,
-	                                            src->ep.filter, &user, err, sizeof(err)) < 0) {
+	if (src->ep.filter[0] && tsc_bpf_compile(src->ep.ifname, PCAPNG_LINKTYPE_ETHERNET,
+	                                         src->ep.filter, &user, err, sizeof(err)) < 0) {
 		tsc_err("%s: %s", src->ep.text, err);
 		return -EINVAL;
 	}
@@ -89,7 +90,7 @@ static int attach_filter(struct tsc_source *src, const struct tsc_source_opts *o
 	unsigned n = user.len ? user.len : 1;
 	struct sock_filter *prog = calloc(3 + n, sizeof(*prog));
 	if (!prog) {
-		tsc_filter_free(&user);
+		tsc_bpf_free(&user);
 		return -ENOMEM;
 	}
 	unsigned k = direction_prefix(dir, prog);
@@ -109,7 +110,7 @@ static int attach_filter(struct tsc_source *src, const struct tsc_source_opts *o
 	tsc_dbg("%s: filter of %u instructions attached (%s)", src->ep.text, k,
 	        user.live ? "compiled on the live interface" : "compiled for plain Ethernet");
 	free(prog);
-	tsc_filter_free(&user);
+	tsc_bpf_free(&user);
 	return r;
 }
 
@@ -197,6 +198,5 @@ int64_t linux_wire_drops(struct tsc_source *src)
 	if (getsockopt(src->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0) {
 		return -1;
 	}
-	src->wire_drops += st.tp_drops;
-	return (int64_t)src->wire_drops;
+	return (int64_t)(atomic_fetch_add(&src->wire_drops, st.tp_drops) + st.tp_drops);
 }

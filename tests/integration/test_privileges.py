@@ -101,19 +101,37 @@ def file_ok(path, uid, mode, n, what):
 # (its ring is set up before the drop).
 probe = subprocess.run([TSCAP, "capture", f"udp://127.0.0.1:{free_port()}", "--rx", "uring", "-w",
                         "/dev/null", "--duration", "0.01"], capture_output=True, text=True, timeout=30)
-uring = [] if "--rx uring:" in probe.stderr else [("1", "uring")]
-for threads, rx in [("1", "auto"), ("2", "auto")] + uring:
-    out = os.path.join(shared, f"z{threads}{rx}.pcapng")
-    p, port = start(["-Z", "nobody", "--threads", threads, "--rx", rx], out)
-    expect_dropped(p, NOBODY.pw_uid, NOBODY.pw_gid, f"-Z nobody --threads {threads} --rx {rx}")
+uring = [] if "--rx uring:" in probe.stderr else [("1", "uring", [])]
+
+
+def tcp_port():
+    t = socket.socket()
+    t.bind(("127.0.0.1", 0))
+    port = t.getsockname()[1]
+    t.close()
+    return port
+
+
+# --metrics starts an HTTP server thread: after the drop, so it has none either.
+metrics = ([("1", "auto", ["--metrics", f"127.0.0.1:{tcp_port()}"])]
+           if "--metrics" in subprocess.run([TSCAP, "capture", "--help"], capture_output=True,
+                                            text=True).stdout else [])
+for threads, rx, more in [("1", "auto", []), ("2", "auto", [])] + uring + metrics:
+    out = os.path.join(shared, f"z{threads}{rx}{len(more)}.pcapng")
+    p, port = start(["-Z", "nobody", "--threads", threads, "--rx", rx, *more], out)
+    if more:
+        check(p.poll() is None and len(status(p.pid)) >= 2,
+              f"--metrics: the server thread runs ({p.poll()})")
+    expect_dropped(p, NOBODY.pw_uid, NOBODY.pw_gid,
+                   f"-Z nobody --threads {threads} --rx {rx} {' '.join(more)}")
     groups = status(p.pid)
     rc, err = finish(p, port)
-    check(rc == 0, f"-Z nobody --threads {threads} --rx {rx}: exit 0 ({err})")
+    check(rc == 0, f"-Z nobody --threads {threads} --rx {rx} {' '.join(more)}: exit 0 ({err})")
     for f in ([out] if threads == "1" else [out.replace(".pcapng", f".{t}.pcapng") for t in (0, 1)]):
         st = os.lstat(f)
         check(st.st_uid == NOBODY.pw_uid and stat.S_IMODE(st.st_mode) == 0o644,
               f"-Z nobody: {os.path.basename(f)} belongs to nobody, mode 644")
-    if threads == "1":
+    if threads == "1" and not more:
         file_ok(out, NOBODY.pw_uid, 0o644, 20, "-Z nobody")
         g = next(iter(groups.values()))["Groups"].split()
         check(g == [str(NOBODY.pw_gid)] or set(g) <= {str(x) for x in os.getgrouplist("nobody", NOBODY.pw_gid)},

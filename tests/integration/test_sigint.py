@@ -1,7 +1,8 @@
 """A capture killed with SIGINT (and SIGTERM) at a random moment under load
 leaves a file tshark reads without error, with exactly as many packets as
 the summary's "written"; -w - streams a pcapng tshark reads from a pipe;
-a -w - reader that goes away stops the capture cleanly (exit 3); after
+a -w - reader that goes away ends the capture normally (exit 0), also
+when no packet comes; after
 SIGKILL the file is whole up to the last flush and a cut tail is read up
 to where it ends, by tscap read (a note, exit 0) and by tshark."""
 import os
@@ -68,8 +69,9 @@ with open(out) as f:
 check(ports == [str(port)] * 200, f"tshark -r - read 200 UDP packets from the pipe (got {len(ports)})")
 
 
-# -w - whose reader goes away: a clean stop with one line, exit 3 — while
-# packets flow (EPIPE on a write) and while idle (the pipe polls an error).
+# -w - whose reader goes away: a normal end, exit 0, said once in the
+# summary — while packets flow (EPIPE on a write) and while idle (the
+# pipe's write end polls an error, so no packet is needed to notice).
 def reader_leaves(flowing):
     port = free_port()
     cap = Capture([f"udp://127.0.0.1:{port}"], "-", stdout=subprocess.PIPE)
@@ -92,11 +94,11 @@ def reader_leaves(flowing):
     what = "flowing" if flowing else "idle"
     lines = cap.stderr.splitlines()
     check(len(head) > 0 and head[:4] == b"\x0a\x0d\x0d\x0a", f"{what}: the reader got pcapng")
-    check(rc == 3, f"{what}: the reader went away: exit 3 (got {rc}: {cap.stderr})")
+    check(rc == 0, f"{what}: the reader went away: exit 0 (got {rc}: {cap.stderr})")
     check(took < 1.5, f"{what}: stopped {took:.2f} s after the reader left")
-    check(lines[:1] == ["tscap: the reader of stdout went away (broken pipe): capture stopped"] and
-          sum("went away" in l for l in lines) == 1 and "Broken pipe" not in cap.stderr,
-          f"{what}: one line says so, then the summary: {lines}")
+    check(sum(l == "tscap: the reader closed the pipe: capture ended" for l in lines) == 1 and
+          "Broken pipe" not in cap.stderr and "failed" not in cap.stderr,
+          f"{what}: one line says so, nothing says failed: {lines}")
     summary(cap.stderr)
 
 

@@ -62,7 +62,32 @@ int main(void)
 	counts(dup, 5, 3, 0, 0, 2);
 	static const uint64_t offset[] = {1000000, 1000002, 1000001}; /* need not start at 0 */
 	counts(offset, 3, 3, 0, 1, 0);
-	static const uint64_t far[] = {0, 100000}; /* the bitmap grows */
+	static const uint64_t far[] = {0, 100000}; /* beyond the bitmap: received, not lost */
 	counts(far, 2, 2, 99999, 0, 0);
+	/* Numbers far apart (a crafted file, found by fuzzing tscap read):
+	 * counted at once, with a bitmap of at most 2^16 bits. */
+	static const uint64_t huge[] = {0, 0xfffffffeull, 5, 1ull << 40};
+	counts(huge, 4, 4, (1ull << 40) + 1 - 4, 1, 0);
+	static const uint64_t whole[] = {0, UINT64_MAX};
+	counts(whole, 2, 2, UINT64_MAX - 1, 0, 0);
+	struct tsc_seq_stats s = {0};
+	tsc_seq_add(&s, 0);
+	tsc_seq_add(&s, 0xfffffffeull);
+	CHECK(s.seen_bits <= (1u << 16));
+	tsc_seq_free(&s);
+	s = (struct tsc_seq_stats){0};
+	/* The bitmap follows a real stream with losses: 200,000 numbers, every
+	 * tenth lost, a duplicate at the end noticed. */
+	for (uint64_t i = 0; i < 200000; i++) {
+		if (i % 10 != 9) {
+			tsc_seq_add(&s, i);
+		}
+	}
+	tsc_seq_add(&s, 199998);
+	CHECK_EQ_U64(s.received, 180000);
+	CHECK_EQ_U64(tsc_seq_lost(&s), 19999); /* 199999 is past the highest */
+	CHECK_EQ_U64(s.duplicates, 1);
+	CHECK_EQ_U64(s.untracked, 0);
+	tsc_seq_free(&s);
 	return check_done();
 }

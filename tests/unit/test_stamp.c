@@ -44,6 +44,24 @@ static void test_timestamps(void)
 	CHECK_EQ_U64(stamp_ts_get(b, 0, 0), -S / 2);
 }
 
+/* The ends of int64 ns (years 1677 and 2262), both formats, read back
+ * near themselves: sec * 1e9 of the first full second below INT64_MIN
+ * overflowed (tests/fuzz/corpus/stamp/regress-ts-int64-min). */
+static void test_timestamps_int64_ends(void)
+{
+	const int64_t ends[] = {
+	    INT64_MIN, INT64_MIN + 1, -9223372036000000001LL, -9223372036000000000LL,
+	    INT64_MAX, INT64_MAX - S};
+	uint8_t b[8];
+
+	for (unsigned i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		for (int ptp = 0; ptp <= 1; ptp++) {
+			stamp_ts_put(b, ends[i], ptp);
+			CHECK_EQ_U64(stamp_ts_get(b, ptp, ends[i]), ends[i]);
+		}
+	}
+}
+
 static void test_error_estimate(void)
 {
 	/* 1 us: the smallest scale with multiplier <= 255 is 5 (2^-27 s =
@@ -184,6 +202,7 @@ static void test_bad_tlvs(void)
 int main(void)
 {
 	test_timestamps();
+	test_timestamps_int64_ends();
 	test_error_estimate();
 	test_sender_layout();
 	test_reflect_layout();
