@@ -226,4 +226,11 @@ int tsc_pin_thread(unsigned n);
 /* Text for the pcapng SHB: "Linux 6.18.44", the machine's hardware. */
 void tsc_os_describe(char *os, unsigned oslen, char *hw, unsigned hwlen);
 
+/* Give up privilege for good (src/privs.h decides what): with
+ * switch_user, become uid/gid with user's groups (only gid when user is
+ * NULL); always clear every capability (effective, permitted,
+ * inheritable, ambient, and the bounding set where allowed) and forbid
+ * regaining any (no new privileges). 0, or -errno. */
+int tsc_os_drop_privileges(int switch_user, unsigned uid, unsigned gid, const char *user);
+
 #endif

@@ -13,12 +13,15 @@
 
 #include "backend.h"
 #include "capfilter.h"
+#include "clockstep.h"
 #include "cmd_metrics.h"
 #include "cmds.h"
 #include "json.h"
 #include "log.h"
 #include "nstime.h"
 #include "options.h"
+#include "privs.h"
+#include "rotate.h"
 #include "stop.h"
 #include "sink_pcapng.h"
 #include "stats.h"
@@ -28,6 +31,7 @@
 #define POLL_MS       100       /* bounds how long a packet may sit unwritten */
 #define DRAIN_NS      250000000 /* after a stop: at most this long to read what is queued */
 #define ROUND_BATCHES 16        /* receive calls per endpoint per poll round */
+#define PIPE_CHECK_NS 100000000 /* how often an idle capture looks for its -w - reader */
 
 struct capture_opts {
 	const char *out;
@@ -39,6 +43,11 @@ struct capture_opts {
 	int stamp, rx, quiet, json, no_summary;
 	const char *metrics;
 	double metrics_linger;
+	const char *filesize;    /* -C */
+	double rotate_s;         /* -G */
+	unsigned long long ring; /* -W */
+	int no_clobber;
+	const char *user; /* -Z */
 };
 
 /* What the threads of one capture share. */
@@ -69,9 +78,16 @@ struct capture {
 	struct capture_ep_metrics *m; /* --metrics: this thread's, per endpoint */
 	struct tsc_progress progress;
 	uint64_t written;
-	int64_t start_ns;
 	int failed;      /* a write or receive error stopped the capture */
 	int reader_gone; /* the pipe's reader closed it: a normal end */
+	/* Rotation (-C/-G/-W): the current file's counts start at base. */
+	struct tsc_rotate rot;
+	struct tsc_ep_stats base[MAX_ENDPOINTS];
+	uint64_t files_flushed;
+	int64_t file_start_ns;
+	int no_file;          /* the next file could not be opened: nothing to close */
+	int64_t pipe_checked; /* CLOCK_MONOTONIC ns of the last look for a -w - reader */
+	struct tsc_clockstep clk;
 };
 
 /* A write or receive failed. The reader of a pipe going away (tshark -c,
@@ -90,6 +106,27 @@ static void catch_signals(void)
 {
 	tsc_stop_on_signals();
 	signal(SIGPIPE, SIG_IGN); /* a reader that goes away is EPIPE */
+}
+
+static int check_rotation(const struct capture_opts *o)
+{
+	uint64_t bytes;
+
+	if (o->filesize && rotate_parse_size(o->filesize, &bytes) < 0) {
+		tsc_err("capture: '%s' is not a size for -C: a number of MB (1,000,000 bytes), or "
+		        "with k, M or G (KiB, MiB, GiB), above 0",
+		        o->filesize);
+		return -1;
+	}
+	if (o->ring && !o->filesize && !(o->rotate_s > 0)) {
+		tsc_err("capture: -W COUNT keeps a ring of files: it needs -C SIZE or -G SECONDS");
+		return -1;
+	}
+	if ((o->filesize || o->rotate_s > 0) && !strcmp(o->out, "-")) {
+		tsc_err("capture: -C/-G start new files: give -w FILE, not -");
+		return -1;
+	}
+	return 0;
 }
 
 static int has_udp(const struct capture *c)
@@ -183,6 +220,17 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	    {"verbose", 'v', OPT_FLAG, &tsc_verbose, 0, 0, NULL, NULL, "debug messages"},
 	    {"json", 0, OPT_FLAG, &o->json, 0, 0, NULL, NULL,
 	     "print the summary as JSON on stdout (not with -w -)"},
+	    {"file-size", 'C', OPT_STRING, &o->filesize, 0, 0, NULL, "SIZE",
+	     "new file before one passes SIZE (MB; or 100k, 10M, 1G: KiB, MiB, GiB)"},
+	    {"rotate-seconds", 'G', OPT_DOUBLE, &o->rotate_s, 0.01, 1e9, NULL, "SEC",
+	     "new file every SEC seconds"},
+	    {"ring-files", 'W', OPT_UINT, &o->ring, 1, 100000, NULL, "COUNT",
+	     "with -C/-G: keep only the newest COUNT files"},
+	    {"no-clobber", 0, OPT_FLAG, &o->no_clobber, 0, 0, NULL, NULL,
+	     "never overwrite an existing file (O_EXCL)"},
+	    {"user", 'Z', OPT_STRING, &o->user, 0, 0, NULL, "USER",
+	     "after setup, run as USER with no capabilities (default under sudo: the "
+	     "invoking user; root: stay root)"},
 	    {0},
 	};
 	int first = opts_parse("capture", tab, argc, argv);
@@ -213,6 +261,9 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	}
 	if (o->threads > 1 && !strcmp(o->out, "-")) {
 		tsc_err("capture: --threads writes one file per thread: give -w FILE, not -");
+		return -1;
+	}
+	if (check_rotation(o) < 0) {
 		return -1;
 	}
 	if (o->ring_bufs & (o->ring_bufs - 1)) {
@@ -322,7 +373,124 @@ static int open_output(struct capture *c)
 		return -1;
 	}
 	c->sink.filter = c->filter;
-	return pcapng_sink_open(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n);
+	return pcapng_sink_open_ex(&c->sink, c->path, (uint32_t)c->o.snaplen, ifs, c->n,
+	                           c->o.no_clobber ? PCAPNG_SINK_EXCL : 0);
+}
+
+/* Interface statistics of the current file: what happened since it was
+ * opened (isb_starttime), so each file of a rotation stands alone and
+ * the files' counts add up to the capture's. */
+static void file_isbs(const struct capture *c, struct pcapng_isb_info *isb, int64_t now)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		uint64_t recv = c->st[i].received - c->base[i].received;
+		uint64_t drops = c->st[i].drops - c->base[i].drops;
+		isb[i] =
+		    (struct pcapng_isb_info){.if_id = i,
+		                             .now_ns = now,
+		                             .start_ns = c->file_start_ns,
+		                             .end_ns = now,
+		                             .ifrecv = recv + drops,
+		                             .ifdrop = drops,
+		                             .usrdeliv = c->st[i].written - c->base[i].written};
+	}
+}
+
+/* The current file's statistics blocks, flush, close: 0, or -1 after
+ * one line saying what failed. */
+static int close_file(struct capture *c, int64_t now)
+{
+	struct pcapng_isb_info isb[MAX_ENDPOINTS];
+
+	file_isbs(c, isb, now);
+	int r = pcapng_sink_close(&c->sink, isb, c->n);
+	if (r == -EPIPE && c->sink.w.is_pipe) {
+		c->reader_gone = 1; /* a normal end: the summary says so */
+	} else if (r < 0) {
+		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
+		        "complete write",
+		        strcmp(c->path, "-") ? c->path : "stdout", strerror(-r));
+		c->failed = 1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+static void file_begin(struct capture *c, int64_t now)
+{
+	memcpy(c->base, c->st, sizeof(c->st[0]) * c->n);
+	c->file_start_ns = now;
+}
+
+/* The first output file: -w's name, or with -C/-G the first of the
+ * numbered ones. */
+static int output_first(struct capture *c)
+{
+	const struct capture_opts *o = &c->o;
+	uint64_t bytes = 0;
+	int64_t now = tsc_now_realtime();
+
+	if (o->filesize || o->rotate_s > 0) {
+		rotate_parse_size(o->filesize ? o->filesize : "", &bytes);
+		if (rotate_init(&c->rot, c->path, bytes, (int64_t)llround(o->rotate_s * 1e9),
+		                (unsigned)o->ring) < 0) {
+			return -1;
+		}
+		rotate_next(&c->rot, now, c->path, sizeof(c->path));
+	}
+	if (open_output(c) < 0) {
+		c->no_file = 1;
+		return -1;
+	}
+	if (rotate_on(&c->rot)) {
+		rotate_opened(&c->rot, c->path, tsc_now_monotonic());
+	}
+	file_begin(c, now);
+	return 0;
+}
+
+/* Close the current file and go on in the next: between two packets, so
+ * none is lost or written twice. 0, or -1 (the capture stops). */
+static int rotate(struct capture *c)
+{
+	int64_t now = tsc_now_realtime();
+
+	if (close_file(c, now) < 0) {
+		c->no_file = 1;
+		return -1;
+	}
+	c->files_flushed += c->sink.w.flushed;
+	rotate_next(&c->rot, now, c->path, sizeof(c->path));
+	if (open_output(c) < 0) {
+		c->no_file = c->failed = 1;
+		return -1;
+	}
+	rotate_opened(&c->rot, c->path, tsc_now_monotonic());
+	file_begin(c, now);
+	return 0;
+}
+
+/* Packets written to the current file. */
+static uint64_t file_packets(const struct capture *c)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		n += c->st[i].written - c->base[i].written;
+	}
+	return n;
+}
+
+/* -C: a new file first if this packet would take the current one past
+ * the size (with room for its closing statistics blocks). */
+static int rotate_if_full(struct capture *c, const struct tsc_pkt *p)
+{
+	uint64_t bytes = (uint64_t)c->sink.w.committed + c->sink.w.len;
+
+	if (!rotate_size_due(&c->rot, bytes, pcapng_sink_pkt_max(&c->sink, p),
+	                     (uint64_t)c->n * PCAPNG_ISB_SIZE, file_packets(c))) {
+		return 0;
+	}
+	return rotate(c);
 }
 
 static uint64_t remaining(const struct capture *c)
@@ -370,11 +538,12 @@ static int drain_one(struct capture *c, unsigned i, unsigned max_batches)
 			return -1;
 		}
 		for (int k = 0; k < n; k++) {
+			int full = c->rot.max_bytes && rotate_if_full(c, &c->pkts[k]) < 0;
 			uint64_t d = stats_on_pkt(&c->st[i], &c->pkts[k]);
 			if (c->m) {
 				capture_metrics_pkt(&c->m[i], &c->pkts[k]);
 			}
-			int w = pcapng_sink_pkt(&c->sink, &c->pkts[k], d);
+			int w = full ? -1 : pcapng_sink_pkt(&c->sink, &c->pkts[k], d);
 			if (w < 0) {
 				/* Pulled from the socket: count the rest as received. */
 				while (++k < n) {
@@ -442,11 +611,69 @@ static int queued_anywhere(const struct capture *c)
 	return 0;
 }
 
+/* A pipe whose reader went away while nothing is being written: its
+ * write end polls POLLERR, so an idle capture stops too, not only at the
+ * next packet's EPIPE. */
+static int pipe_reader_left(struct capture *c, int64_t now)
+{
+	struct pollfd p = {.fd = c->sink.w.fd, .events = 0};
+
+	if (!c->sink.w.is_pipe || p.fd < 0 || now - c->pipe_checked < PIPE_CHECK_NS) {
+		return 0;
+	}
+	c->pipe_checked = now;
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+		c->sink.w.err = -EPIPE; /* reported as if a write had said so */
+		return 1;
+	}
+	return 0;
+}
+
+/* The wall clock stepped since the last round: say so once (thread 0),
+ * and put it on the next packet of every thread's file. */
+static void clock_check(struct capture *c)
+{
+	int64_t step = clockstep_sample(&c->clk);
+	char txt[32], note[160];
+
+	if (!step) {
+		return;
+	}
+	clockstep_format(step, txt, sizeof(txt));
+	snprintf(note, sizeof(note),
+	         "tscap: the wall clock (CLOCK_REALTIME) stepped %s s against CLOCK_MONOTONIC "
+	         "before this packet; packet times jump with it",
+	         txt);
+	pcapng_sink_note(&c->sink, note);
+	if (c->index == 0) {
+		tsc_err(
+		    "the wall clock (CLOCK_REALTIME) stepped %s s against CLOCK_MONOTONIC during "
+		    "the capture: packet times jump there (noted in the file)",
+		    txt);
+	}
+}
+
+/* Between two receive rounds: -G, the -w - reader, the wall clock. -1
+ * stops the capture. */
+static int between_rounds(struct capture *c)
+{
+	int64_t now = tsc_now_monotonic();
+
+	if (rotate_time_due(&c->rot, now) && rotate(c) < 0) {
+		return -1;
+	}
+	clock_check(c);
+	return pipe_reader_left(c, now) ? -1 : 0;
+}
+
 static void run(struct capture *c)
 {
 	int64_t end = deadline(c);
 
 	int coalescing = 0, next_timeout_zero = 0;
+
+	clockstep_init(&c->clk, CLOCKSTEP_THRESHOLD_NS);
+	clockstep_sample(&c->clk); /* the reference the rounds compare with */
 
 	while (!tsc_stop && remaining(c)) {
 		int64_t now = tsc_now_monotonic();
@@ -469,9 +696,11 @@ static void run(struct capture *c)
 		if (next_timeout_zero) {
 			timeout = 0;
 		}
+		int64_t rot_ms = rotate_ms_left(&c->rot, now);
+		timeout = rot_ms >= 0 && rot_ms < timeout ? (int)rot_ms : timeout;
 		uint64_t before = c->written;
 		int more = receive_round(c, timeout);
-		if (more < 0) {
+		if (more < 0 || between_rounds(c) < 0) {
 			fail(c);
 			return;
 		}
@@ -528,32 +757,36 @@ static void settle_drops(struct capture *c)
 
 static int finish(struct capture *c)
 {
-	struct pcapng_isb_info isb[MAX_ENDPOINTS];
-	int64_t now = tsc_now_realtime();
-
 	settle_drops(c);
 	if (c->m) {
 		capture_metrics_publish(c->m, c->st, c->n);
 	}
-	for (unsigned i = 0; i < c->n; i++) {
-		isb[i] = (struct pcapng_isb_info){.if_id = i,
-		                                  .now_ns = now,
-		                                  .start_ns = c->start_ns,
-		                                  .end_ns = now,
-		                                  .ifrecv = c->st[i].received + c->st[i].drops,
-		                                  .ifdrop = c->st[i].drops,
-		                                  .usrdeliv = c->st[i].written};
+	return c->no_file ? -1 : close_file(c, tsc_now_realtime());
+}
+
+/* Packets in the files: the closed ones and the current one. */
+static uint64_t file_flushed(const struct capture *c)
+{
+	return c->files_flushed + c->sink.w.flushed;
+}
+
+static void rotation_summary(const struct capture *c)
+{
+	const struct tsc_rotate *r = &c->rot;
+
+	if (!rotate_on(r)) {
+		return;
 	}
-	int r = pcapng_sink_close(&c->sink, isb, c->n);
-	if (r == -EPIPE && c->sink.w.is_pipe) {
-		c->reader_gone = 1;
-	} else if (r < 0) {
-		tsc_err("writing %s failed: %s; the file holds the packets up to the last "
-		        "complete write",
-		        strcmp(c->path, "-") ? c->path : "stdout", strerror(-r));
-		c->failed = 1;
+	fprintf(stderr, "tscap: %u file%s: %s", r->seq, r->seq == 1 ? "" : "s",
+	        r->seq > 1 ? r->first : c->path);
+	if (r->seq > 1) {
+		fprintf(stderr, " .. %s", c->path);
 	}
-	return r;
+	if (r->deleted) {
+		fprintf(stderr, " (the newest %u kept, %llu older removed by -W)", r->keep,
+		        (unsigned long long)r->deleted);
+	}
+	fputc('\n', stderr);
 }
 
 /* Totals over every thread's endpoints; one line per endpoint when there
@@ -567,7 +800,7 @@ static void summary(struct capture *const *w, unsigned nw)
 	char list[256];
 
 	for (unsigned t = 0; t < nw; t++) {
-		written += w[t]->sink.w.flushed; /* in the files, not just encoded */
+		written += file_flushed(w[t]); /* in the files, not just encoded */
 		filtered += w[t]->sink.filtered;
 		gone |= w[t]->reader_gone;
 		for (unsigned i = 0; i < c->n; i++) {
@@ -589,8 +822,9 @@ static void summary(struct capture *const *w, unsigned nw)
 	for (unsigned t = 0; t < nw; t++) {
 		if (nw > 1) {
 			fprintf(stderr, "tscap: thread %u: %llu written to %s\n", t,
-			        (unsigned long long)w[t]->sink.w.flushed, w[t]->path);
+			        (unsigned long long)file_flushed(w[t]), w[t]->path);
 		}
+		rotation_summary(w[t]);
 		for (unsigned i = 0; i < c->n; i++) {
 			if (c->n > 1) {
 				fprintf(stderr,
@@ -620,6 +854,15 @@ static void summary(struct capture *const *w, unsigned nw)
 		        (unsigned long long)(received - written - filtered),
 		        gone ? "the reader had gone" : "write failed");
 	}
+	if (c->clk.steps) {
+		char txt[32];
+		clockstep_format(c->clk.largest, txt, sizeof(txt));
+		fprintf(
+		    stderr,
+		    "tscap: the wall clock stepped %llu time%s during the capture (largest %s s): "
+		    "packet times jump there; the packet after each step has a comment\n",
+		    (unsigned long long)c->clk.steps, c->clk.steps == 1 ? "" : "s", txt);
+	}
 	if (stalls) {
 		fprintf(stderr,
 		        "tscap: the receive ran out of buffers %llu times (ENOBUFS; the socket "
@@ -640,7 +883,7 @@ static void summary_json(struct capture *const *w, unsigned nw, int failed)
 	uint64_t received = 0, drops = 0, written = 0, stalls = 0, stamps[TSC_CLOCK_COUNT] = {0};
 
 	for (unsigned t = 0; t < nw; t++) {
-		written += w[t]->sink.w.flushed;
+		written += file_flushed(w[t]);
 		for (unsigned i = 0; i < c->n; i++) {
 			received += w[t]->st[i].received;
 			drops += w[t]->st[i].drops;
@@ -686,7 +929,14 @@ static void summary_json(struct capture *const *w, unsigned nw, int failed)
 	for (unsigned t = 0; t < nw; t++) {
 		printf("%s{", t ? ", " : "");
 		json_kv_str(stdout, 1, "file", w[t]->path);
-		printf(", \"written\": %llu}", (unsigned long long)w[t]->sink.w.flushed);
+		printf(", \"written\": %llu", (unsigned long long)file_flushed(w[t]));
+		if (rotate_on(&w[t]->rot)) {
+			printf(", \"rotated_files\": %u, \"removed_files\": %llu", w[t]->rot.seq,
+			       (unsigned long long)w[t]->rot.deleted);
+			json_kv_str(stdout, 0, "first_kept",
+			            w[t]->rot.seq > 1 ? w[t]->rot.first : w[t]->path);
+		}
+		printf("}");
 	}
 	printf("]}\n");
 	fflush(stdout);
@@ -821,18 +1071,20 @@ int cmd_capture(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Then no privilege: the files are created as the user we become,
+	 * and every thread (the metrics server's too) starts without any. */
+	if (privs_drop("capture", w[0]->o.user) < 0) {
+		goto out;
+	}
 	if (w[0]->o.metrics && !(cm = start_metrics(w, nw))) {
 		goto out;
 	}
 	for (unsigned t = 0; t < nw; t++) {
-		if (open_output(w[t]) < 0) {
+		if (output_first(w[t]) < 0) {
 			goto out;
 		}
 	}
 	w[0]->progress.enabled = !w[0]->o.quiet && isatty(STDERR_FILENO);
-	for (unsigned t = 0; t < nw; t++) {
-		w[t]->start_ns = tsc_now_realtime();
-	}
 	int started = start_threads(w, nw, tid);
 	unsigned joined = (unsigned)(started < 0 ? -started : started);
 	worker_run(w[0]);
@@ -862,6 +1114,7 @@ out:
 			tsc_filter_free(w[0]->filter);
 		}
 		cleanup(w[t]);
+		rotate_free(&w[t]->rot);
 		free(w[t]);
 		w[t] = NULL;
 	}

@@ -1,5 +1,6 @@
-/* tscap read FILE: one line per packet with every stamp, then a summary.
- * Reads tscap's own files (all stamps) and other writers' pcapng / pcap. */
+/* tscap read FILE...: one line per packet with every stamp, then a
+ * summary. Reads tscap's own files (all stamps) and other writers'
+ * pcapng / pcap; several files (a rotated capture) as one. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ struct read_summary {
 	struct read_delay delay;
 	struct rd_event *isb;
 	size_t n_isb, isb_cap;
+	uint8_t classic_tsresol; /* a classic pcap was read: its resolution */
 };
 
 static void fmt_ns(char *out, size_t len, int64_t ns)
@@ -165,6 +167,18 @@ static void print_packet(const struct frame_info *fi_, const struct rd_event *ev
 	putchar('\n');
 }
 
+/* A packet's comment, on a line of its own: printable ASCII kept, the
+ * rest (line breaks, bytes of UTF-8) shown as '?'. */
+static void print_comment(const struct rd_event *ev, uint64_t index)
+{
+	printf("# comment on packet %" PRIu64 ": ", index);
+	for (unsigned i = 0; i < ev->comment_len; i++) {
+		uint8_t ch = ev->comment[i];
+		putchar(ch >= 0x20 && ch < 0x7f ? ch : '?');
+	}
+	putchar('\n');
+}
+
 /* A name from the file, with control characters as '?': a newline in an
  * interface name once printed a line of its own that looked like a packet
  * (caught by tests/fuzz/fuzz_pcapng_read.c's check that every
@@ -196,10 +210,16 @@ static void print_isb(const struct rd_file *r, const struct rd_event *ev)
 	if (ev->has_usrdeliv) {
 		printf(" delivered %" PRIu64, ev->usrdeliv);
 	}
+	if (ev->has_start && ev->has_end) {
+		char a[32], b[32];
+		fmt_ns(a, sizeof(a), ev->start_ns);
+		fmt_ns(b, sizeof(b), ev->end_ns);
+		printf(" from %s to %s", a, b);
+	}
 	putchar('\n');
 }
 
-static void print_summary(const struct read_summary *s, const struct rd_file *r)
+static void print_summary(const struct read_summary *s)
 {
 	char a[32], b[32], d[32];
 
@@ -230,8 +250,8 @@ static void print_summary(const struct read_summary *s, const struct rd_file *r)
 		}
 	}
 	putchar('\n');
-	if (r->classic) {
-		printf("# format: classic pcap (%s)\n", r->ifs[0].tsresol == 9 ? "ns" : "us");
+	if (s->classic_tsresol) {
+		printf("# format: classic pcap (%s)\n", s->classic_tsresol == 9 ? "ns" : "us");
 	}
 }
 
@@ -386,77 +406,117 @@ static void print_json(struct read_summary *sum, const struct rd_file *r, const 
 	printf("}\n");
 }
 
+struct read_opts {
+	int quiet, json;
+	const char *plot;
+};
+
+/* One file's packets and statistics into sum; r is left open (--json
+ * names its interfaces at the end). rd_next's last result, or -2 when
+ * the file cannot be opened (after one line). */
+static int read_file(struct rd_file *r, const char *path, const struct read_opts *o,
+                     struct read_summary *sum)
+{
+	struct rd_event ev;
+	int got;
+
+	if (rd_open(r, path) < 0) {
+		tsc_err("read: %s: %s", path, r->err);
+		return -2;
+	}
+	while ((got = rd_next(r, &ev)) > 0) {
+		if (ev.kind == RD_STATS) {
+			if (o->json) {
+				keep_isb(sum, &ev);
+			} else {
+				print_isb(r, &ev);
+			}
+			continue;
+		}
+		struct frame_info fi;
+		frame_describe(r->ifs[ev.if_id].linktype, ev.data, ev.caplen, &fi);
+		account(&ev, sum);
+		account_probe(&fi, &ev, sum);
+		if (!o->quiet && !o->json) {
+			print_packet(&fi, &ev, sum->packets);
+			if (ev.comment) {
+				print_comment(&ev, sum->packets);
+			}
+		}
+	}
+	if (r->classic) {
+		sum->classic_tsresol = r->ifs[0].tsresol;
+	}
+	if (got < 0) {
+		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r->err, sum->packets);
+	} else if (r->truncated && !o->json) {
+		/* not an error: a killed capture; what came before is above */
+		printf("# truncated: %s ends inside a block after packet %" PRIu64
+		       " (a capture that was killed); everything before it is above\n",
+		       strcmp(path, "-") ? path : "stdin", sum->packets);
+	}
+	return got;
+}
+
 int cmd_read(int argc, char **argv)
 {
-	int quiet = 0, json = 0;
-	const char *plot = NULL;
+	struct read_opts o = {0};
 	const struct opt_spec tab[] = {
-	    {"summary", 's', OPT_FLAG, &quiet, 0, 0, NULL, NULL, "only the summary"},
-	    {"json", 0, OPT_FLAG, &json, 0, 0, NULL, NULL, "print the summary as JSON"},
-	    {"plot", 0, OPT_STRING, &plot, 0, 0, NULL, "FILE",
+	    {"summary", 's', OPT_FLAG, &o.quiet, 0, 0, NULL, NULL, "only the summary"},
+	    {"json", 0, OPT_FLAG, &o.json, 0, 0, NULL, NULL, "print the summary as JSON"},
+	    {"plot", 0, OPT_STRING, &o.plot, 0, 0, NULL, "FILE",
 	     "draw the delay (one-way, kernel->user or inter-arrival) as SVG charts in FILE"},
 	    {0},
 	};
 	int first = opts_parse("read", tab, argc, argv);
 
 	if (first == -2) {
-		opts_usage(stdout, "read", "FILE [options]", tab);
+		opts_usage(stdout, "read", "FILE... [options]", tab);
 		return 0;
 	}
 	if (first < 0) {
 		return 1;
 	}
-	if (first != argc - 1) {
-		tsc_err("read: give exactly one FILE (- for stdin)");
+	if (first >= argc) {
+		tsc_err("read: give a FILE (- for stdin), or several to read as one capture");
 		return 1;
 	}
-	const char *path = argv[first];
+	int many = argc - first > 1;
+	if (many && (o.json || o.plot)) {
+		tsc_err("read: --json and --plot read one FILE");
+		return 1;
+	}
 	struct rd_file r;
-	struct rd_event ev;
-	struct read_summary sum = {.collect = json || plot};
-	int got, rc = 0;
+	struct read_summary sum = {.collect = o.json || o.plot};
+	int got = 0, rc = 0;
 
-	if (rd_open(&r, path) < 0) {
-		tsc_err("read: %s: %s", path, r.err);
-		rd_close(&r);
-		return 1;
+	/* Several files (a rotated capture) are read in the order given, as
+	 * one: packet numbers and the probe sessions run across them. */
+	for (int a = first; a < argc && !rc; a++) {
+		if (many) {
+			printf("# file %s\n", argv[a]);
+		}
+		got = read_file(&r, argv[a], &o, &sum);
+		rc = got < 0 ? 1 : 0;
+		if (got == -2 || (a + 1 < argc && !rc)) {
+			rd_close(&r);
+		}
 	}
-	while ((got = rd_next(&r, &ev)) > 0) {
-		if (ev.kind == RD_STATS) {
-			if (json) {
-				keep_isb(&sum, &ev);
-			} else {
-				print_isb(&r, &ev);
-			}
-			continue;
-		}
-		struct frame_info fi;
-		frame_describe(r.ifs[ev.if_id].linktype, ev.data, ev.caplen, &fi);
-		account(&ev, &sum);
-		account_probe(&fi, &ev, &sum);
-		if (!quiet && !json) {
-			print_packet(&fi, &ev, sum.packets);
-		}
+	if (got == -2) {
+		free_summary(&sum);
+		return 1;
 	}
 	if (sum.collect && read_delay_finish(&sum.delay) < 0) {
 		tsc_err("read: out of memory for --json/--plot");
 		rc = 1;
 	}
-	if (json) {
-		print_json(&sum, &r, path, got < 0 ? r.err : NULL);
+	if (o.json) {
+		print_json(&sum, &r, argv[first], got < 0 ? r.err : NULL);
 	} else {
-		print_summary(&sum, &r);
+		print_summary(&sum);
 		print_sessions(&sum);
 	}
-	if (got < 0) {
-		tsc_err("read: %s: %s (after packet %" PRIu64 ")", path, r.err, sum.packets);
-		rc = 1;
-	} else if (r.truncated && !json) {
-		printf("# truncated: the file ends inside a block after packet %" PRIu64
-		       " (a capture that was killed); everything before it is above\n",
-		       sum.packets);
-	}
-	if (plot && rc == 0 && read_delay_plot(&sum.delay, plot, path) < 0) {
+	if (o.plot && rc == 0 && read_delay_plot(&sum.delay, o.plot, argv[first]) < 0) {
 		rc = 1;
 	}
 	free_summary(&sum);

@@ -281,3 +281,28 @@ size_t pcapng_epb_framed(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, 
 	n += end_of_opts(b + n);
 	return close_block(out, PCAPNG_BT_EPB, n);
 }
+
+size_t pcapng_comment_size(const char *text)
+{
+	return opt_str_size(text);
+}
+
+size_t pcapng_add_comment(uint8_t *blk, const char *text)
+{
+	uint32_t len, end;
+
+	memcpy(&len, blk + 4, 4);
+	if (len < 20) {
+		return len;
+	}
+	memcpy(&end, blk + len - 8, 4);
+	if (end != 0) {
+		return len; /* no opt_endofopt where it would be */
+	}
+	size_t n = len - 8;
+	n += put_opt_str(blk + n, 1, text);
+	n += end_of_opts(blk + n);
+	put_u32(blk + 4, (uint32_t)(n + 4));
+	put_u32(blk + n, (uint32_t)(n + 4));
+	return n + 4;
+}

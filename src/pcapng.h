@@ -85,6 +85,13 @@ size_t pcapng_epb_framed(uint8_t *out, uint32_t if_id, const struct tsc_pkt *p, 
 /* Bytes of the frame an EPB keeps: header + payload, cut at snaplen. */
 size_t pcapng_epb_cap(const struct tsc_pkt *p, size_t hdr_len, uint32_t snaplen);
 
+/* An opt_comment (UTF-8 text) added to a block already encoded at blk
+ * that ends in opt_endofopt, as every block tscap writes does; blk needs
+ * pcapng_comment_size(text) more bytes of room. Returns the block's new
+ * length (unchanged if it has no options to extend). */
+size_t pcapng_comment_size(const char *text);
+size_t pcapng_add_comment(uint8_t *blk, const char *text);
+
 /* Offset of the packet data inside an EPB. */
 #define PCAPNG_EPB_DATA_OFF 28
 

@@ -210,7 +210,10 @@ static void epb_opt(struct rd_file *r, uint16_t code, const uint8_t *v, uint16_t
 {
 	struct rd_event *ev = ctx;
 
-	if (code == 2 && len == 4) {
+	if (code == 1) {
+		ev->comment = v;
+		ev->comment_len = len;
+	} else if (code == 2 && len == 4) {
 		ev->epb_flags = sw32(r, v);
 	} else if (code == 4 && len == 8) {
 		ev->dropcount = sw64(r, v);
@@ -227,7 +230,13 @@ static void isb_opt(struct rd_file *r, uint16_t code, const uint8_t *v, uint16_t
 	if (len != 8) {
 		return;
 	}
-	if (code == 4) {
+	if (code == 2 || code == 3) {
+		/* a timestamp as in an EPB: high 32 bits first, the interface's units */
+		uint64_t ts = (uint64_t)sw32(r, v) << 32 | sw32(r, v + 4);
+		int64_t t = rd_ts_to_ns(&r->ifs[ev->if_id], ts);
+		*(code == 2 ? &ev->start_ns : &ev->end_ns) = t;
+		*(code == 2 ? &ev->has_start : &ev->has_end) = 1;
+	} else if (code == 4) {
 		ev->ifrecv = sw64(r, v);
 		ev->has_ifrecv = 1;
 	} else if (code == 5) {

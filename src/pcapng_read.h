@@ -36,9 +36,13 @@ struct rd_event {
 	int has_tscap;            /* tscap's stamps option was present */
 	enum tsc_clock epb_clock; /* valid with has_tscap */
 	struct tsc_pkt stamps;    /* stamps beyond the EPB's, and flags */
+	const uint8_t *comment;   /* opt_comment (not NUL-terminated), or NULL */
+	uint16_t comment_len;
 	/* RD_STATS (ISB) */
 	uint64_t ifrecv, ifdrop, usrdeliv;
 	int has_ifrecv, has_ifdrop, has_usrdeliv;
+	int64_t start_ns, end_ns; /* isb_starttime, isb_endtime */
+	int has_start, has_end;
 };
 
 struct rd_file {

@@ -41,11 +41,18 @@ static int put_header(struct pcapng_sink *s, const struct pcapng_sink_if *ifs, u
 int pcapng_sink_open(struct pcapng_sink *s, const char *path, uint32_t snaplen,
                      const struct pcapng_sink_if *ifs, unsigned n_if)
 {
+	return pcapng_sink_open_ex(s, path, snaplen, ifs, n_if, 0);
+}
+
+int pcapng_sink_open_ex(struct pcapng_sink *s, const char *path, uint32_t snaplen,
+                        const struct pcapng_sink_if *ifs, unsigned n_if, unsigned flags)
+{
 	int r = access(path, F_OK);
 
-	s->created = strcmp(path, "-") != 0 && r < 0;
+	s->created = strcmp(path, "-") != 0 && (r < 0 || (flags & PCAPNG_SINK_EXCL));
 	s->snaplen = snaplen;
-	r = writer_open(&s->w, path, SINK_BUF);
+	s->note[0] = '\0';
+	r = writer_open(&s->w, path, SINK_BUF, (flags & PCAPNG_SINK_EXCL) != 0);
 	if (r < 0) {
 		return r;
 	}
@@ -72,8 +79,51 @@ static int put_frame(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dr
 	return 0;
 }
 
+void pcapng_sink_note(struct pcapng_sink *s, const char *text)
+{
+	snprintf(s->note, sizeof(s->note), "%s", text);
+}
+
+/* The block just committed (it ends the buffer) gets the pending note.
+ * The caller reserved the room, so nothing was flushed in between. */
+static void note_last_block(struct pcapng_sink *s)
+{
+	uint32_t len;
+	size_t extra = pcapng_comment_size(s->note);
+
+	if (s->w.len < 12 || s->w.len + extra > s->w.cap) {
+		return; /* no room after all: the note waits for the next block */
+	}
+	memcpy(&len, s->w.buf + s->w.len - 4, 4);
+	uint8_t *blk = s->w.buf + s->w.len - len;
+	s->w.len += pcapng_add_comment(blk, s->note) - len;
+	s->note[0] = '\0';
+}
+
+static int pkt_noted(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops)
+{
+	/* room for the packet however it is framed, and the comment */
+	size_t most = PCAPNG_EPB_MAX(synth_hdr_len(p) + p->caplen);
+	char note[sizeof(s->note)];
+
+	if (!writer_reserve(&s->w, most + pcapng_comment_size(s->note))) {
+		return s->w.err;
+	}
+	memcpy(note, s->note, sizeof(note));
+	s->note[0] = '\0';
+	int r = pcapng_sink_pkt(s, p, drops);
+	memcpy(s->note, note, sizeof(note));
+	if (r == 0) {
+		note_last_block(s);
+	}
+	return r;
+}
+
 int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t drops)
 {
+	if (s->note[0]) {
+		return pkt_noted(s, p, drops);
+	}
 	if (p->flags & TSC_PKT_FRAME) {
 		return put_frame(s, p, drops);
 	}
@@ -104,6 +154,14 @@ int pcapng_sink_pkt(struct pcapng_sink *s, const struct tsc_pkt *p, uint64_t dro
 	return 0;
 }
 
+size_t pcapng_sink_pkt_max(const struct pcapng_sink *s, const struct tsc_pkt *p)
+{
+	size_t frame = (p->flags & TSC_PKT_FRAME ? 0 : synth_hdr_len(p)) + p->caplen;
+
+	return PCAPNG_EPB_MAX(frame < s->snaplen ? frame : s->snaplen) +
+	       (s->note[0] ? pcapng_comment_size(s->note) : 0);
+}
+
 int pcapng_sink_batch_done(struct pcapng_sink *s)
 {
 	return s->w.is_pipe ? writer_flush(&s->w) : writer_tick(&s->w, SINK_MAX_AGE_NS);
@@ -112,11 +170,15 @@ int pcapng_sink_batch_done(struct pcapng_sink *s)
 int pcapng_sink_close(struct pcapng_sink *s, const struct pcapng_isb_info *isb, unsigned n_if)
 {
 	for (unsigned i = 0; i < n_if; i++) {
-		uint8_t *b = writer_reserve(&s->w, PCAPNG_ISB_SIZE);
+		size_t extra = s->note[0] ? pcapng_comment_size(s->note) : 0;
+		uint8_t *b = writer_reserve(&s->w, PCAPNG_ISB_SIZE + extra);
 		if (!b) {
 			break;
 		}
 		writer_commit(&s->w, pcapng_isb(b, &isb[i]), 0);
+		if (extra) {
+			note_last_block(s);
+		}
 	}
 	return writer_close(&s->w);
 }

@@ -10,7 +10,30 @@
 #include "log.h"
 #include "nstime.h"
 
-int writer_open(struct tsc_writer *w, const char *path, size_t cap)
+/* Never through a symbolic link: one planted at the output path in a
+ * shared directory would otherwise make us write (or truncate) whatever
+ * it points to. Mode 0644 less the umask. */
+static int open_out(const char *path, int excl)
+{
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (excl ? O_EXCL : O_TRUNC);
+	int fd = open(path, flags, 0644);
+	int e = errno;
+
+	if (fd >= 0) {
+		return fd;
+	}
+	if (e == ELOOP) {
+		tsc_err("cannot write %s: it is a symbolic link, which tscap does not follow",
+		        path);
+	} else if (e == EEXIST && excl) {
+		tsc_err("cannot write %s: it exists (--no-clobber)", path);
+	} else {
+		tsc_err("cannot write %s: %s", path, strerror(e));
+	}
+	return -e;
+}
+
+int writer_open(struct tsc_writer *w, const char *path, size_t cap, int excl)
 {
 	struct stat st;
 
@@ -19,10 +42,10 @@ int writer_open(struct tsc_writer *w, const char *path, size_t cap)
 	if (strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
 	} else {
-		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		w->fd = open_out(path, excl);
 		if (w->fd < 0) {
-			int e = errno;
-			tsc_err("cannot write %s: %s", path, strerror(e));
+			int e = -w->fd;
+			w->fd = -1;
 			return -e;
 		}
 	}
@@ -36,6 +59,7 @@ int writer_open(struct tsc_writer *w, const char *path, size_t cap)
 		if (w->fd != STDOUT_FILENO) {
 			close(w->fd);
 		}
+		w->fd = -1;
 		return -ENOMEM;
 	}
 	w->cap = cap;
@@ -115,12 +139,13 @@ int writer_tick(struct tsc_writer *w, int64_t max_age_ns)
 
 int writer_close(struct tsc_writer *w)
 {
-	int r = writer_flush(w);
+	int r = w->fd >= 0 ? writer_flush(w) : w->err;
 
-	if (w->fd != STDOUT_FILENO && close(w->fd) < 0 && !r) {
+	if (w->fd >= 0 && w->fd != STDOUT_FILENO && close(w->fd) < 0 && !r) {
 		r = -errno;
 		w->err = r;
 	}
+	w->fd = -1;
 	free(w->buf);
 	w->buf = NULL;
 	return r;

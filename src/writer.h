@@ -22,8 +22,11 @@ struct tsc_writer {
 	uint64_t flushed;   /* records known to be in the file */
 };
 
-/* "-" is stdout. 0, or -errno after a one-line error. */
-int writer_open(struct tsc_writer *w, const char *path, size_t cap);
+/* "-" is stdout. A file is created with mode 0644 less the umask and
+ * never through a symbolic link; excl: never over an existing file
+ * (O_EXCL), else an existing one is truncated. 0, or -errno after a
+ * one-line error. */
+int writer_open(struct tsc_writer *w, const char *path, size_t cap, int excl);
 
 /* Room for n more bytes, flushing first if needed; NULL after an error. */
 uint8_t *writer_reserve(struct tsc_writer *w, size_t n);

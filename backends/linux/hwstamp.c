@@ -127,8 +127,12 @@ void hwstamp_restore(int fd, struct hwstamp_saved *saved)
 	cfg.tx_type = saved->tx_type;
 	ifreq_for(&ifr, saved->ifname, &cfg);
 	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
-		tsc_err("%s: could not restore the hardware timestamping config: %s", saved->ifname,
-		        strerror(errno));
+		int e = errno;
+		tsc_err("%s: could not restore the hardware timestamping config: %s%s",
+		        saved->ifname, strerror(e),
+		        e == EPERM
+		            ? " (needs CAP_NET_ADMIN, given up after setup; -Z root keeps it)"
+		            : "");
 	}
 }
 

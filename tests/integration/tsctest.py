@@ -22,6 +22,11 @@ if os.environ.get("TSCAP_BACKEND", "linux") != "linux":
     sys.exit(77)
 
 TSCAP = os.environ.get("TSCAP", "tscap")
+# Under sudo, tscap capture drops to the invoking user by default, who
+# cannot write into the tests' root-owned temporary directories: the
+# tests run tscap as whoever runs them (test_privileges sets these itself).
+os.environ.pop("SUDO_UID", None)
+os.environ.pop("SUDO_GID", None)
 PCAP_NS_DUMP = os.environ.get("PCAP_NS_DUMP", "pcap_ns_dump")
 FAILS = []
 
