@@ -48,11 +48,20 @@ def packet_sockets():
     return max(0, len(r.stdout.splitlines()) - 1)
 
 
+def mld_report(hexframe):
+    """An MLDv2 report (ICMPv6 type 143 after IPv6 + hop-by-hop header):
+    the kernel's own, sent whenever it likes, so it can land while one
+    capture is stopping and another is not; not part of the test traffic."""
+    return hexframe[24:28] == "86dd" and hexframe[40:42] == "00" and hexframe[124:126] == "8f"
+
+
 def frames(path):
-    """Each frame's bytes (hex), as libpcap reads the file."""
+    """Each frame's bytes (hex), as libpcap reads the file, without the
+    kernel's MLD reports."""
     r = subprocess.run([PCAP_NS_DUMP, "-x", path], capture_output=True, text=True, timeout=60)
     check(r.returncode == 0, f"libpcap reads {path}: {r.stderr.strip()}")
-    return [line.split()[5] if len(line.split()) > 5 else "" for line in r.stdout.splitlines()]
+    out = [line.split()[5] if len(line.split()) > 5 else "" for line in r.stdout.splitlines()]
+    return [f for f in out if not mld_report(f)]
 
 
 SENDER = r"""
