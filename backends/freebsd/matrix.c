@@ -19,10 +19,10 @@ static void verify_rights(struct matrix_cell_run *cr)
 
 static int ts_clock(int r, int clock, const char **what)
 {
-	int e = posix_set_int(r, SOL_SOCKET, SO_TS_CLOCK, clock);
+	int e = tsc_set_int(r, SOL_SOCKET, SO_TS_CLOCK, clock);
 
 	*what = e ? "setsockopt(SO_TS_CLOCK)" : "setsockopt(SO_TIMESTAMP)";
-	return e ? e : posix_set_int(r, SOL_SOCKET, SO_TIMESTAMP, 1);
+	return e ? e : tsc_set_int(r, SOL_SOCKET, SO_TIMESTAMP, 1);
 }
 
 static int on_micro(int r, int family, const char **what)
@@ -94,13 +94,13 @@ static void attach_creds(const struct matrix_cell_run *cr, uint8_t *ctl, size_t 
 static int on_local_creds(int r, int family, const char **what)
 {
 	*what = "setsockopt(LOCAL_CREDS)";
-	return family == AF_UNIX ? posix_set_int(r, SOL_LOCAL, LOCAL_CREDS, 1) : -ENOPROTOOPT;
+	return family == AF_UNIX ? tsc_set_int(r, SOL_LOCAL, LOCAL_CREDS, 1) : -ENOPROTOOPT;
 }
 
 static int on_local_creds2(int r, int family, const char **what)
 {
 	*what = "setsockopt(LOCAL_CREDS_PERSISTENT)";
-	return family == AF_UNIX ? posix_set_int(r, SOL_LOCAL, LOCAL_CREDS_PERSISTENT, 1)
+	return family == AF_UNIX ? tsc_set_int(r, SOL_LOCAL, LOCAL_CREDS_PERSISTENT, 1)
 	                         : -ENOPROTOOPT;
 }
 

@@ -52,8 +52,8 @@ int os_stamps_enable(struct tsc_source *src, enum tsc_stamp_mode mode)
 	if (mode == TSC_STAMP_NONE) {
 		return 0;
 	}
-	if ((r = posix_set_int(src->fd, SOL_SOCKET, SO_TS_CLOCK, SO_TS_REALTIME)) < 0 ||
-	    (r = posix_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP, 1)) < 0) {
+	if ((r = tsc_set_int(src->fd, SOL_SOCKET, SO_TS_CLOCK, SO_TS_REALTIME)) < 0 ||
+	    (r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP, 1)) < 0) {
 		tsc_err("%s: SO_TIMESTAMP with SO_TS_CLOCK refused: %s", src->ep.text,
 		        strerror(-r));
 		return r;

@@ -235,46 +235,46 @@ static int receiver_options(struct cell_run *cr, const char **name)
 	case R_TSING_TX:
 		return 0;
 	case R_CREDS:
-		return *name = "SO_PASSCRED", linux_set_int(cr->r, SOL_SOCKET, SO_PASSCRED, 1);
+		return *name = "SO_PASSCRED", tsc_set_int(cr->r, SOL_SOCKET, SO_PASSCRED, 1);
 	case R_SECURITY:
-		return *name = "SO_PASSSEC", linux_set_int(cr->r, SOL_SOCKET, SO_PASSSEC, 1);
+		return *name = "SO_PASSSEC", tsc_set_int(cr->r, SOL_SOCKET, SO_PASSSEC, 1);
 	case R_PIDFD:
-		return *name = "SO_PASSPIDFD", linux_set_int(cr->r, SOL_SOCKET, SO_PASSPIDFD, 1);
+		return *name = "SO_PASSPIDFD", tsc_set_int(cr->r, SOL_SOCKET, SO_PASSPIDFD, 1);
 	case R_TS_OLD:
 		return *name = "SO_TIMESTAMP_OLD",
-		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMP_OLD, 1);
+		       tsc_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMP_OLD, 1);
 	case R_TS_NEW:
 		return *name = "SO_TIMESTAMP_NEW",
-		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMP_NEW, 1);
+		       tsc_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMP_NEW, 1);
 	case R_TSNS_OLD:
 		return *name = "SO_TIMESTAMPNS_OLD",
-		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_OLD, 1);
+		       tsc_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_OLD, 1);
 	case R_TSNS_NEW:
 		return *name = "SO_TIMESTAMPNS_NEW",
-		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_NEW, 1);
+		       tsc_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPNS_NEW, 1);
 	case R_TSING_OLD:
 		return *name = "SO_TIMESTAMPING_OLD",
-		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPING_OLD, sw);
+		       tsc_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPING_OLD, sw);
 	case R_TSING_NEW:
 		return *name = "SO_TIMESTAMPING_NEW",
-		       linux_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPING_NEW, sw);
+		       tsc_set_int(cr->r, SOL_SOCKET, SO_TIMESTAMPING_NEW, sw);
 	case R_OVFL: {
-		int e = (*name = "SO_RXQ_OVFL", linux_set_int(cr->r, SOL_SOCKET, SO_RXQ_OVFL, 1));
+		int e = (*name = "SO_RXQ_OVFL", tsc_set_int(cr->r, SOL_SOCKET, SO_RXQ_OVFL, 1));
 		return e ? e
-		         : (*name = "SO_RCVBUF", linux_set_int(cr->r, SOL_SOCKET, SO_RCVBUF, 1024));
+		         : (*name = "SO_RCVBUF", tsc_set_int(cr->r, SOL_SOCKET, SO_RCVBUF, 1024));
 	}
 	case R_PKTINFO:
 		if (is_inet6(cr)) {
 			return *name = "IPV6_RECVPKTINFO",
-			       linux_set_int(cr->r, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+			       tsc_set_int(cr->r, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 		}
-		return *name = "IP_PKTINFO", linux_set_int(cr->r, IPPROTO_IP, IP_PKTINFO, 1);
+		return *name = "IP_PKTINFO", tsc_set_int(cr->r, IPPROTO_IP, IP_PKTINFO, 1);
 	case R_TTL:
 		if (is_inet6(cr)) {
 			return *name = "IPV6_RECVHOPLIMIT",
-			       linux_set_int(cr->r, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+			       tsc_set_int(cr->r, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
 		}
-		return *name = "IP_RECVTTL", linux_set_int(cr->r, IPPROTO_IP, IP_RECVTTL, 1);
+		return *name = "IP_RECVTTL", tsc_set_int(cr->r, IPPROTO_IP, IP_RECVTTL, 1);
 	case R_COUNT:
 		break;
 	}
@@ -329,9 +329,8 @@ static void child_main(struct cell_run *cr, int to_parent, int from_parent)
 	char cmd;
 
 	if (cr->row == R_TTL) {
-		int e = is_inet6(cr)
-		            ? linux_set_int(cr->s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, TTL_SENT)
-		            : linux_set_int(cr->s, IPPROTO_IP, IP_TTL, TTL_SENT);
+		int e = is_inet6(cr) ? tsc_set_int(cr->s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, TTL_SENT)
+		                     : tsc_set_int(cr->s, IPPROTO_IP, IP_TTL, TTL_SENT);
 		rep = (struct child_report){.err = -e, .what = 1};
 	}
 	if (!rep.err) {
@@ -634,7 +633,7 @@ static void run_tx(struct cell_run *cr)
 	struct tsc_tx_stamp st[2];
 	int e;
 
-	if ((e = linux_set_int(cr->s, SOL_SOCKET, SO_TIMESTAMPING_OLD, flags)) < 0) {
+	if ((e = tsc_set_int(cr->s, SOL_SOCKET, SO_TIMESTAMPING_OLD, flags)) < 0) {
 		cell_set(cr->cell, TSC_CELL_REFUSED, "setsockopt(SO_TIMESTAMPING_OLD): %s",
 		         strerror(-e));
 		return;

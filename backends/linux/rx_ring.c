@@ -50,14 +50,14 @@ int linux_ring_setup(struct tsc_source *src, uint32_t bytes, enum tsc_stamp_mode
 	                           .tp_retire_blk_tov = RING_TOV_MS};
 	int r;
 
-	if ((r = linux_set_int(src->fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3)) < 0 ||
-	    (r = linux_set_int(src->fd, SOL_PACKET, PACKET_RESERVE, LINUX_WIRE_HEADROOM)) < 0) {
+	if ((r = tsc_set_int(src->fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3)) < 0 ||
+	    (r = tsc_set_int(src->fd, SOL_PACKET, PACKET_RESERVE, LINUX_WIRE_HEADROOM)) < 0) {
 		tsc_err("%s: --rx ring: TPACKET_V3 refused: %s", src->ep.text, strerror(-r));
 		return r;
 	}
 	/* The ring's one stamp: the NIC's when it has one, where asked. */
 	if (stamp == TSC_STAMP_HW || stamp == TSC_STAMP_AUTO) {
-		linux_set_int(src->fd, SOL_PACKET, PACKET_TIMESTAMP, SOF_TIMESTAMPING_RAW_HARDWARE);
+		tsc_set_int(src->fd, SOL_PACKET, PACKET_TIMESTAMP, SOF_TIMESTAMPING_RAW_HARDWARE);
 	}
 	if (setsockopt(src->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
 		r = -errno;

@@ -20,19 +20,14 @@
 #include "log.h"
 #include "pcap_live.h"
 
-int linux_set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
-}
-
 /* SO_RCVBUFFORCE (root) may exceed net.core.rmem_max; SO_RCVBUF may not. */
 void linux_set_rcvbuf(struct tsc_source *src, uint32_t want)
 {
 	int got = 0;
 	socklen_t len = sizeof(got);
 
-	if (want && linux_set_int(src->fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)want) < 0) {
-		linux_set_int(src->fd, SOL_SOCKET, SO_RCVBUF, (int)want);
+	if (want && tsc_set_int(src->fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)want) < 0) {
+		tsc_set_int(src->fd, SOL_SOCKET, SO_RCVBUF, (int)want);
 	}
 	getsockopt(src->fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
 	/* The kernel reports double the payload space (bookkeeping). */
@@ -210,10 +205,10 @@ int linux_setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx)
 		flags |= SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE |
 		         SOF_TIMESTAMPING_OPT_PKTINFO;
 	}
-	r = linux_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
+	r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
 	if (r == -EINVAL && (flags & SOF_TIMESTAMPING_OPT_PKTINFO)) {
 		flags &= ~SOF_TIMESTAMPING_OPT_PKTINFO; /* kernel older than 4.13 */
-		r = linux_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
+		r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
 	}
 	if (r < 0) {
 		tsc_err("%s: SO_TIMESTAMPING refused: %s", src->ep.text, strerror(-r));
@@ -231,53 +226,6 @@ int linux_link_scoped(const struct tsc_endpoint *ep)
 
 	return ep->family == TSC_AF_INET6 &&
 	       ((a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || (a[0] == 0xff && (a[1] & 0x0f) <= 2));
-}
-
-void linux_sockaddr(const struct tsc_endpoint *ep, unsigned ifindex, struct sockaddr_storage *ss,
-                    socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (ep->family == TSC_AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(ep->port);
-		memcpy(&sin->sin_addr, ep->addr, 4);
-		*len = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(ep->port);
-		memcpy(&sin6->sin6_addr, ep->addr, 16);
-		sin6->sin6_scope_id = ifindex; /* needed for fe80::/10 and ff02:: */
-		*len = sizeof(*sin6);
-	}
-}
-
-static int bind_endpoint(struct tsc_source *src, unsigned ifindex)
-{
-	const struct tsc_endpoint *ep = &src->ep;
-	struct sockaddr_storage ss;
-	socklen_t len;
-
-	linux_sockaddr(ep, ifindex, &ss, &len);
-	if (bind(src->fd, (struct sockaddr *)&ss, len) == 0) {
-		/* port 0: the kernel chose one; packets must show it */
-		if (ep->port == 0 && getsockname(src->fd, (struct sockaddr *)&ss, &len) == 0) {
-			src->bound.port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		}
-		return 0;
-	}
-	int e = errno;
-	if (e == EADDRINUSE) {
-		tsc_err("%s: port %u is already in use", ep->text, ep->port);
-	} else if (e == EADDRNOTAVAIL) {
-		tsc_err("%s: the address is not on this host", ep->text);
-	} else if (e == EACCES) {
-		tsc_err("%s: port %u needs privilege (CAP_NET_BIND_SERVICE)", ep->text, ep->port);
-	} else {
-		tsc_err("%s: bind: %s", ep->text, strerror(e));
-	}
-	return -e;
 }
 
 static int join_group(struct tsc_source *src, unsigned ifindex)
@@ -317,26 +265,26 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	}
 	if (ep->family == TSC_AF_INET6) {
 		/* [::] takes IPv4 too (dual-stack); a specific address only IPv6. */
-		linux_set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
+		tsc_set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
 	}
 	/* Only a wildcard socket needs the kernel to say, per packet, which
 	 * address it was sent to; anywhere else it is the bound address (or
 	 * group), and the control message would cost every packet. */
 	if (ep->wildcard) {
 		if (ep->family == TSC_AF_INET6) {
-			linux_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+			tsc_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 		}
 		/* On an IPv6 socket: the IPv4 destination of mapped packets. */
-		linux_set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
+		tsc_set_int(src->fd, IPPROTO_IP, IP_PKTINFO, 1);
 	}
-	src->grant.drops = linux_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
+	src->grant.drops = tsc_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
 	linux_set_rcvbuf(src, opts->rcvbuf);
-	if (opts->reuseport && linux_set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
+	if (opts->reuseport && tsc_set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
 		tsc_err("%s: SO_REUSEPORT refused: %s", ep->text, strerror(errno));
 		return -errno;
 	}
 	if (ep->multicast) {
-		linux_set_int(src->fd, SOL_SOCKET, SO_REUSEADDR, 1);
+		tsc_set_int(src->fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	} else if (ifindex && setsockopt(src->fd, SOL_SOCKET, SO_BINDTODEVICE, ep->ifname,
 	                                 (socklen_t)strlen(ep->ifname)) < 0) {
 		r = -errno;
@@ -344,14 +292,14 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 		return r;
 	}
 	if (opts->ttl) {
-		linux_set_int(src->fd, IPPROTO_IP, IP_RECVTTL, 1); /* IPv4, mapped too */
+		tsc_set_int(src->fd, IPPROTO_IP, IP_RECVTTL, 1); /* IPv4, mapped too */
 		if (ep->family == TSC_AF_INET6) {
-			linux_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+			tsc_set_int(src->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
 		}
 	}
 	r = linux_setup_stamps(src, opts->stamp, opts->tx_stamps);
 	if (r == 0) {
-		r = bind_endpoint(src, ifindex);
+		r = tsc_bind_endpoint(src->fd, ep, ifindex, &src->bound.port);
 	}
 	if (r == 0 && ep->multicast) {
 		r = join_group(src, ifindex);

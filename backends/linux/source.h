@@ -7,6 +7,7 @@
 #include "backend.h"
 #include "decode.h"
 #include "hwstamp.h"
+#include "sockaddr.h"
 
 struct tsc_source {
 	int fd;
@@ -54,12 +55,6 @@ int linux_setup_stamps(struct tsc_source *src, enum tsc_stamp_mode mode, int tx)
 int linux_errqueue_read(int fd, const struct linux_decode_ctx *dctx, struct tsc_tx_stamp *out,
                         unsigned max);
 
-/* setsockopt of one int: 0 or -errno. */
-int linux_set_int(int fd, int level, int name, int val);
-
-/* The endpoint as a sockaddr (scope set to ifindex for IPv6). */
-void linux_sockaddr(const struct tsc_endpoint *ep, unsigned ifindex, struct sockaddr_storage *ss,
-                    socklen_t *len);
 /* fe80::/10 or a multicast group of link or node scope: needs %IFNAME. */
 int linux_link_scoped(const struct tsc_endpoint *ep);
 

@@ -12,30 +12,6 @@
 #include "compat.h"
 #include "source.h"
 
-static void to_sockaddr(const struct tsc_source *src, const struct tsc_addr *a,
-                        struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (src->ep.family == TSC_AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)ss;
-		s->sin_family = AF_INET;
-		s->sin_port = htons(a->port);
-		memcpy(&s->sin_addr, a->addr, 4);
-		*len = sizeof(*s);
-		return;
-	}
-	struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
-	s->sin6_family = AF_INET6;
-	s->sin6_port = htons(a->port);
-	if (a->family == TSC_AF_INET) { /* a dual-stack socket: v4-mapped */
-		s->sin6_addr.s6_addr[10] = s->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&s->sin6_addr.s6_addr[12], a->addr, 4);
-	} else {
-		memcpy(&s->sin6_addr, a->addr, 16);
-	}
-	*len = sizeof(*s);
-}
-
 /* Appends one control message; returns the new length. */
 static size_t put_cmsg(uint8_t *ctl, size_t used, int level, int type, const void *data, size_t len)
 {
@@ -73,7 +49,7 @@ int64_t tsc_source_send(struct tsc_source *src, const struct tsc_addr *to,
 	socklen_t sslen;
 	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
 
-	to_sockaddr(src, to, &ss, &sslen);
+	tsc_sockaddr(src->ep.family, to, 0, &ss, &sslen);
 	for (;;) {
 		size_t used = source_address(src, from, ctl.b, 0);
 		int with_id = src->tx_stamps && src->opt_id_cmsg != 0;

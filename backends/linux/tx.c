@@ -58,7 +58,7 @@ int tsc_tx_open(const struct tsc_endpoint *target, const struct tsc_tx_opts *opt
 		r = -ENODEV;
 		goto no_socket;
 	}
-	linux_sockaddr(target, ifindex, &tx->to, &tx->to_len);
+	tsc_sockaddr_endpoint(target, ifindex, &tx->to, &tx->to_len);
 	tx->fd = socket(target->family == TSC_AF_INET ? AF_INET : AF_INET6,
 	                SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (tx->fd < 0) {

@@ -76,7 +76,7 @@ static int attach_filter(struct tsc_source *src, const struct tsc_source_opts *o
 
 	/* Outgoing copies dropped before they are cloned, where the kernel can. */
 	if (dir == TSC_DIRECTION_IN &&
-	    linux_set_int(src->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1) == 0) {
+	    tsc_set_int(src->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1) == 0) {
 		dir = TSC_DIRECTION_INOUT;
 	}
 	if (src->ep.filter[0] && tsc_bpf_compile(src->ep.ifname, PCAPNG_LINKTYPE_ETHERNET,
@@ -152,8 +152,8 @@ int linux_wire_configure(struct tsc_source *src, const struct tsc_source_opts *o
 	if ((r = check_link(src, ifindex)) < 0) {
 		return r;
 	}
-	linux_set_int(src->fd, SOL_PACKET, PACKET_AUXDATA, 1); /* VLAN tag, true length */
-	src->grant.drops = linux_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
+	tsc_set_int(src->fd, SOL_PACKET, PACKET_AUXDATA, 1); /* VLAN tag, true length */
+	src->grant.drops = tsc_set_int(src->fd, SOL_SOCKET, SO_RXQ_OVFL, 1) == 0;
 	linux_set_rcvbuf(src, opts->rcvbuf);
 	if ((r = linux_setup_stamps(src, opts->stamp, 0)) < 0 ||
 	    (r = attach_filter(src, opts)) < 0 ||
@@ -172,7 +172,7 @@ int linux_wire_configure(struct tsc_source *src, const struct tsc_source_opts *o
 	if (opts->reuseport) {
 		int fanout = (int)(((unsigned)getpid() + opts->endpoint) & 0xffff) |
 		             PACKET_FANOUT_HASH << 16;
-		if ((r = linux_set_int(src->fd, SOL_PACKET, PACKET_FANOUT, fanout)) < 0) {
+		if ((r = tsc_set_int(src->fd, SOL_PACKET, PACKET_FANOUT, fanout)) < 0) {
 			tsc_err("%s: PACKET_FANOUT refused: %s", src->ep.text, strerror(-r));
 			return r;
 		}

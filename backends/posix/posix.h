@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "backend.h"
+#include "sockaddr.h"
 #include "stamps.h"
 
 struct tsc_source {
@@ -71,9 +72,6 @@ struct posix_matrix_row {
 	/* Instead of a send: a check of its own (credentials by getsockopt). */
 	void (*check)(struct matrix_cell_run *cr);
 };
-
-/* setsockopt of one int: 0 or -errno. */
-int posix_set_int(int fd, int level, int name, int val);
 
 extern const struct posix_matrix_row os_matrix_rows[];
 extern const unsigned os_matrix_nrows;

@@ -41,22 +41,6 @@ static void arm(struct rx_posix *rx, unsigned i)
 	h->msg_flags = 0;
 }
 
-static void addr_from(struct tsc_addr *a, const struct msghdr *h)
-{
-	const struct sockaddr_in6 *sa = h->msg_name;
-
-	memset(a, 0, sizeof(*a));
-	if (h->msg_namelen >= sizeof(struct sockaddr_in) && sa->sin6_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
-		a->family = TSC_AF_INET;
-		a->port = ntohs(sin->sin_port);
-		memcpy(a->addr, &sin->sin_addr, 4);
-	} else if (h->msg_namelen >= sizeof(*sa) && sa->sin6_family == AF_INET6) {
-		a->port = ntohs(sa->sin6_port);
-		tsc_addr_set_in6(a, (const uint8_t *)&sa->sin6_addr);
-	}
-}
-
 static void to_pkt(struct rx_posix *rx, unsigned i, size_t len, int64_t user_ns, struct tsc_pkt *p)
 {
 	const struct msghdr *h = &rx->msgs[i];
@@ -70,7 +54,7 @@ static void to_pkt(struct rx_posix *rx, unsigned i, size_t len, int64_t user_ns,
 	p->drops = 0;
 	p->ttl = 0;
 	p->endpoint = rx->src->endpoint;
-	addr_from(&p->src, h);
+	tsc_addr_from_sockaddr(&p->src, h->msg_name, h->msg_namelen);
 	p->dst = rx->src->bound;
 	os_stamps_decode(rx->src, h->msg_control, h->msg_controllen,
 	                 (h->msg_flags & MSG_CTRUNC) != 0, p);

@@ -14,60 +14,7 @@
 
 #include "log.h"
 #include "posix.h"
-
-static void to_sockaddr(const struct tsc_endpoint *ep, const struct tsc_addr *a, unsigned ifindex,
-                        struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (ep->family == TSC_AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)ss;
-		s->sin_family = AF_INET;
-		s->sin_port = htons(a->port);
-		memcpy(&s->sin_addr, a->addr, 4);
-		*len = sizeof(*s);
-		return;
-	}
-	struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
-	s->sin6_family = AF_INET6;
-	s->sin6_port = htons(a->port);
-	if (a->family == TSC_AF_INET) { /* a dual-stack socket: v4-mapped */
-		s->sin6_addr.s6_addr[10] = s->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&s->sin6_addr.s6_addr[12], a->addr, 4);
-	} else {
-		memcpy(&s->sin6_addr, a->addr, 16);
-	}
-	s->sin6_scope_id = ifindex;
-	*len = sizeof(*s);
-}
-
-int posix_set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
-}
-
-static int bind_endpoint(struct tsc_source *src, unsigned ifindex)
-{
-	const struct tsc_endpoint *ep = &src->ep;
-	struct sockaddr_storage ss;
-	socklen_t len;
-
-	to_sockaddr(ep, &src->bound, ifindex, &ss, &len);
-	if (bind(src->fd, (struct sockaddr *)&ss, len) == 0) {
-		if (ep->port == 0 && getsockname(src->fd, (struct sockaddr *)&ss, &len) == 0) {
-			src->bound.port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		}
-		return 0;
-	}
-	int e = errno;
-	if (e == EADDRINUSE) {
-		tsc_err("%s: port %u is already in use", ep->text, ep->port);
-	} else if (e == EADDRNOTAVAIL) {
-		tsc_err("%s: the address is not on this host", ep->text);
-	} else {
-		tsc_err("%s: bind: %s", ep->text, strerror(e));
-	}
-	return -e;
-}
+#include "sockaddr.h"
 
 static int join_group(struct tsc_source *src, unsigned ifindex)
 {
@@ -103,15 +50,15 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	}
 	snprintf(src->grant.ifname, sizeof(src->grant.ifname), "%s", ep->ifname);
 	if (ep->family == TSC_AF_INET6) {
-		posix_set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
+		tsc_set_int(src->fd, IPPROTO_IPV6, IPV6_V6ONLY, !ep->wildcard);
 	}
 	if (opts->rcvbuf) {
-		posix_set_int(src->fd, SOL_SOCKET, SO_RCVBUF, (int)opts->rcvbuf);
+		tsc_set_int(src->fd, SOL_SOCKET, SO_RCVBUF, (int)opts->rcvbuf);
 	}
 	getsockopt(src->fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
 	src->grant.rcvbuf = (uint32_t)got;
 	if ((opts->reuseport || ep->multicast) &&
-	    (r = posix_set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1)) < 0) {
+	    (r = tsc_set_int(src->fd, SOL_SOCKET, SO_REUSEPORT, 1)) < 0) {
 		tsc_err("%s: SO_REUSEPORT refused: %s", ep->text, strerror(-r));
 		return r;
 	}
@@ -121,7 +68,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 	}
 	r = os_stamps_enable(src, opts->stamp);
 	if (r == 0) {
-		r = bind_endpoint(src, ifindex);
+		r = tsc_bind_endpoint(src->fd, ep, ifindex, &src->bound.port);
 	}
 	if (r == 0 && ep->multicast) {
 		r = join_group(src, ifindex);
@@ -220,7 +167,7 @@ int64_t tsc_source_send(struct tsc_source *src, const struct tsc_addr *to,
 
 	(void)from; /* no portable per-send source address: the routing decides */
 	(void)want_id;
-	to_sockaddr(&src->ep, to, 0, &ss, &sslen);
+	tsc_sockaddr(src->ep.family, to, 0, &ss, &sslen);
 	if (sendto(src->fd, buf, len, 0, (struct sockaddr *)&ss, sslen) < 0) {
 		return -errno;
 	}

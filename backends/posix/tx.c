@@ -15,26 +15,6 @@ struct tsc_tx {
 	int fd;
 };
 
-static void target_sockaddr(const struct tsc_endpoint *t, unsigned ifindex,
-                            struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (t->family == TSC_AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)ss;
-		s->sin_family = AF_INET;
-		s->sin_port = htons(t->port);
-		memcpy(&s->sin_addr, t->addr, 4);
-		*len = sizeof(*s);
-	} else {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons(t->port);
-		memcpy(&s->sin6_addr, t->addr, 16);
-		s->sin6_scope_id = ifindex;
-		*len = sizeof(*s);
-	}
-}
-
 int tsc_tx_open(const struct tsc_endpoint *target, const struct tsc_tx_opts *opts,
                 struct tsc_tx **out)
 {
@@ -66,7 +46,7 @@ int tsc_tx_open(const struct tsc_endpoint *target, const struct tsc_tx_opts *opt
 		int v = (int)opts->sndbuf;
 		setsockopt(tx->fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
 	}
-	target_sockaddr(target, ifindex, &ss, &len);
+	tsc_sockaddr_endpoint(target, ifindex, &ss, &len);
 	if (connect(tx->fd, (struct sockaddr *)&ss, len) < 0) {
 		r = -errno;
 		tsc_err("%s: cannot send there: %s", target->text, strerror(-r));

@@ -21,14 +21,14 @@ static int on_timestamp(int r, int family, const char **what)
 {
 	(void)family;
 	*what = "setsockopt(SO_TIMESTAMP)";
-	return posix_set_int(r, SOL_SOCKET, SO_TIMESTAMP, 1);
+	return tsc_set_int(r, SOL_SOCKET, SO_TIMESTAMP, 1);
 }
 
 static int on_monotonic(int r, int family, const char **what)
 {
 	(void)family;
 	*what = "setsockopt(SO_TIMESTAMP_MONOTONIC)";
-	return posix_set_int(r, SOL_SOCKET, SO_TIMESTAMP_MONOTONIC, 1);
+	return tsc_set_int(r, SOL_SOCKET, SO_TIMESTAMP_MONOTONIC, 1);
 }
 
 static void verify_stamp(struct matrix_cell_run *cr)

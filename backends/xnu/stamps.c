@@ -62,8 +62,8 @@ int os_stamps_enable(struct tsc_source *src, enum tsc_stamp_mode mode)
 		        src->ep.text, os_backend_name);
 		return -EOPNOTSUPP;
 	}
-	if ((r = posix_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP_MONOTONIC, 1)) < 0 ||
-	    (r = posix_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP, 1)) < 0) {
+	if ((r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP_MONOTONIC, 1)) < 0 ||
+	    (r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP, 1)) < 0) {
 		tsc_err("%s: SO_TIMESTAMP refused: %s", src->ep.text, strerror(-r));
 		return r;
 	}
