@@ -220,7 +220,7 @@ void tsc_probe_close(struct tsc_probe *p);
  * (-EINTR when a signal came). */
 int tsc_wait_fds(const int *fds, unsigned n, int64_t timeout_ns);
 
-/* Pin the calling thread to CPU n modulo the CPUs online; 0 or -errno. */
+/* Pin the calling thread to the n-th (modulo) of the CPUs it may use; 0 or -errno. */
 int tsc_pin_thread(unsigned n);
 
 /* Text for the pcapng SHB: "Linux 6.18.44", the machine's hardware. */

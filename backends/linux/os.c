@@ -22,13 +22,26 @@ void tsc_os_describe(char *os, unsigned oslen, char *hw, unsigned hwlen)
 	snprintf(hw, hwlen, "%s", u.machine);
 }
 
+/* Thread n goes to the n-th CPU (modulo) of those the calling thread may
+ * use, which it inherited from the process when it was created (capture
+ * starts every thread before the main one pins itself), so `taskset -c
+ * 2,3 tscap capture --threads 2` stays on CPUs 2 and 3. */
 int tsc_pin_thread(unsigned n)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	cpu_set_t cpus;
+	cpu_set_t allowed, cpus;
 
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0) {
+		return -errno;
+	}
+	int count = CPU_COUNT(&allowed);
+	int want = count > 0 ? (int)(n % (unsigned)count) : 0;
 	CPU_ZERO(&cpus);
-	CPU_SET((int)(n % (unsigned)(ncpu > 0 ? ncpu : 1)), &cpus);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (CPU_ISSET(cpu, &allowed) && want-- == 0) {
+			CPU_SET(cpu, &cpus);
+			break;
+		}
+	}
 	return -pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 }
 

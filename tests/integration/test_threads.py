@@ -50,4 +50,30 @@ s = summary(cap.stderr)
 check(s["written"] == 5000, f"exactly 5000 written in total: {s}")
 n = sum(len(tshark(os.path.join(d, f"c.{t}.pcapng"), ["frame.number"])) for t in (0, 1))
 check(n == 5000, f"the two files hold 5000 packets together ({n})")
+
+# Pinning stays inside the CPUs the user gave (taskset): thread n takes
+# the n-th of them, not CPU n of the machine.
+cpus = sorted(os.sched_getaffinity(0))
+if len(cpus) > 1:
+    last = cpus[-1]
+    out = os.path.join(d, "p.pcapng")
+    port = free_port()
+    proc = subprocess.Popen(["taskset", "-c", str(last), TSCAP, "capture",
+                             f"udp://127.0.0.1:{port}", "-w", out, "--threads", "2", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    allowed = []
+    for _ in range(200):
+        tasks = os.listdir(f"/proc/{proc.pid}/task")
+        allowed = []
+        for t in tasks:
+            with open(f"/proc/{proc.pid}/task/{t}/status") as f:
+                allowed.append(re.search(r"Cpus_allowed_list:\s*(\S+)", f.read())[1])
+        if len(tasks) >= 2 and all(a == str(last) for a in allowed):
+            break
+        subprocess.run(["sleep", "0.02"])
+    proc.send_signal(2)
+    _, err = proc.communicate(timeout=30)
+    check(proc.returncode == 0, f"taskset -c {last} capture --threads 2 exits 0: {err}")
+    check(len(allowed) >= 2 and all(a == str(last) for a in allowed),
+          f"both threads stay on CPU {last} as taskset asked: {allowed}")
 done()
