@@ -26,8 +26,8 @@ import subprocess
 import sys
 import time
 
-BUILD = sys.argv[1]
-OUT_JSON = sys.argv[2]
+BUILD = sys.argv[1] if __name__ == "__main__" else os.environ.get("BENCH_BUILD", "build")
+OUT_JSON = sys.argv[2] if __name__ == "__main__" else None
 TSCAP = os.path.join(BUILD, "tscap")
 BASELINE = os.path.join(BUILD, "bench", "baseline_rx")
 MICRO = os.path.join(BUILD, "bench", "bench_userspace")
@@ -383,4 +383,5 @@ def main():
     print(f"\nJSON: {OUT_JSON}")
 
 
-main()
+if __name__ == "__main__":
+    main()
