@@ -212,7 +212,8 @@ def measure(argv, port, size, f):
             cleanup(f)
     med, lo, hi = median_spread(per)
     return {"cpu_ns_per_pkt": round(med, 1), "min": round(lo, 1), "max": round(hi, 1),
-            "system_ns_per_pkt": round(statistics.median(sysw), 1), "drops": drops}
+            "system_ns_per_pkt": round(statistics.median(sysw), 1),
+            "system_min": round(min(sysw), 1), "system_max": round(max(sysw), 1), "drops": drops}
 
 
 def wire_section(results):
