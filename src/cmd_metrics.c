@@ -59,6 +59,19 @@ static void one_hist(struct metrics_out *o, const char *name, const char *labels
 	metrics_histogram(o, name, labels, one, 1);
 }
 
+/* A histogram family of ping's with two series that differ in one label
+ * (key=v0 and key=v1), both for m's target. */
+static void hist_pair(struct metrics_out *o, const char *name, const char *help, const char *target,
+                      const char *key, const char *v0, const struct metrics_hist *h0,
+                      const char *v1, const struct metrics_hist *h1)
+{
+	char l[LBL];
+
+	metrics_family(o, name, "histogram", help);
+	one_hist(o, name, metrics_labels(l, sizeof(l), "target", target, key, v0, NULL), h0);
+	one_hist(o, name, metrics_labels(l, sizeof(l), "target", target, key, v1, NULL), h1);
+}
+
 void ping_metrics_render(struct metrics_out *o, void *arg)
 {
 	static const char *const src_names[PING_SRC_COUNT] = {"nic", "kernel", "user"};
@@ -96,33 +109,18 @@ void ping_metrics_render(struct metrics_out *o, void *arg)
 		                               "source", src_names[s], NULL),
 		                metrics_get(&m->t4[s]));
 	}
-	metrics_family(o, "tscap_ping_rtt_seconds", "histogram",
-	               "round trip without the reflector's dwell, from kernel/NIC stamps "
-	               "(stamps=kernel) and from user-space clocks (stamps=user)");
-	one_hist(o, "tscap_ping_rtt_seconds",
-	         metrics_labels(l, sizeof(l), "target", m->target, "stamps", "kernel", NULL),
-	         &m->rtt);
-	one_hist(o, "tscap_ping_rtt_seconds",
-	         metrics_labels(l, sizeof(l), "target", m->target, "stamps", "user", NULL),
-	         &m->rtt_user);
-	metrics_family(o, "tscap_ping_one_way_delay_seconds", "histogram",
-	               "one-way delay, sender to reflector (forward) and back; meaningful only "
-	               "with synchronised clocks (may be negative)");
-	one_hist(o, "tscap_ping_one_way_delay_seconds",
-	         metrics_labels(l, sizeof(l), "target", m->target, "direction", "forward", NULL),
-	         &m->fwd);
-	one_hist(o, "tscap_ping_one_way_delay_seconds",
-	         metrics_labels(l, sizeof(l), "target", m->target, "direction", "backward", NULL),
-	         &m->back);
-	metrics_family(o, "tscap_ping_kernel_to_user_seconds", "histogram",
-	               "receive stamp to user space: the reply on this host (host=sender), the "
-	               "probe on a tscap reflector (host=reflector)");
-	one_hist(o, "tscap_ping_kernel_to_user_seconds",
-	         metrics_labels(l, sizeof(l), "target", m->target, "host", "sender", NULL),
-	         &m->rx_user);
-	one_hist(o, "tscap_ping_kernel_to_user_seconds",
-	         metrics_labels(l, sizeof(l), "target", m->target, "host", "reflector", NULL),
-	         &m->peer_user);
+	hist_pair(o, "tscap_ping_rtt_seconds",
+	          "round trip without the reflector's dwell, from kernel/NIC stamps "
+	          "(stamps=kernel) and from user-space clocks (stamps=user)",
+	          m->target, "stamps", "kernel", &m->rtt, "user", &m->rtt_user);
+	hist_pair(o, "tscap_ping_one_way_delay_seconds",
+	          "one-way delay, sender to reflector (forward) and back; meaningful only "
+	          "with synchronised clocks (may be negative)",
+	          m->target, "direction", "forward", &m->fwd, "backward", &m->back);
+	hist_pair(o, "tscap_ping_kernel_to_user_seconds",
+	          "receive stamp to user space: the reply on this host (host=sender), the "
+	          "probe on a tscap reflector (host=reflector)",
+	          m->target, "host", "sender", &m->rx_user, "reflector", &m->peer_user);
 }
 
 void reflect_metrics_render(struct metrics_out *o, void *arg)
