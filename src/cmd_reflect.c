@@ -170,6 +170,13 @@ static void answer(struct reflector *r, const struct tsc_pkt *p)
 	              : tsc_pkt_has(p, TSC_SW_RX) ? p->ns[TSC_SW_RX]
 	                                          : 0;
 	a.rx_user = tsc_pkt_has(p, TSC_USER) ? p->ns[TSC_USER] : 0;
+	if (s->have_last && !s->last_tx && r->o.stamp != TSC_STAMP_NONE) {
+		/* Two probes of a session in one batch: the previous reply's
+		 * stamp is already on the error queue (software stamps are
+		 * taken inside the send), so read it now rather than send a
+		 * follow-up without it. One extra recvmsg, only in this case. */
+		take_tx_stamps(r);
+	}
 	if (s->have_last) {
 		a.follow_up = (struct stamp_follow_up){1, s->last_seq, s->last_tx, s->mode};
 		r->n.follow_ups += s->last_tx != 0;

@@ -204,6 +204,37 @@ static void admit(struct direction *d, int dir, const uint8_t *buf, size_t len, 
 	heap_push((struct held){due, arrivals++, dir, (uint16_t)len, copy});
 }
 
+/* The two ends: down faces the client (--listen), up the server (--to). */
+struct ends {
+	int fd[2];
+	struct sockaddr_storage client; /* whoever sent to --listen last */
+	socklen_t client_len;
+	struct direction *dirs;
+	uint8_t *buf;
+};
+
+/* Everything queued on both sockets, admitted with its kernel RX stamp.
+ * Called after each wait and all through a release spin: a datagram for
+ * the other direction that arrives while a release is being waited out
+ * must not wait with it. */
+static void take_arrivals(struct ends *e)
+{
+	for (int i = 0; i < 2; i++) {
+		struct sockaddr_storage from;
+		int64_t stamp;
+		ssize_t n;
+		while ((n = receive(e->fd[i], e->buf, &from, &stamp)) >= 0) {
+			if (i == 0) {
+				e->client = from;
+				e->client_len = from.ss_family == AF_INET6
+				                    ? sizeof(struct sockaddr_in6)
+				                    : sizeof(struct sockaddr_in);
+			}
+			admit(&e->dirs[i], i, e->buf, (size_t)n, stamp);
+		}
+	}
+}
+
 static void note_error(struct errors *e, int64_t x)
 {
 	if (e->n == e->cap) {
@@ -263,8 +294,8 @@ int main(int argc, char **argv)
 	    {"seed", 1, 0, 's'},        {"duration", 1, 0, 'T'},
 	    {"help", 0, 0, 'h'},        {0},
 	};
-	struct sockaddr_storage listen_at, to, client = {0};
-	socklen_t listen_len = 0, to_len = 0, client_len = 0;
+	struct sockaddr_storage listen_at, to;
+	socklen_t listen_len = 0, to_len = 0;
 	struct direction dirs[2] = {0};
 	double duration = 3600, v;
 	int c;
@@ -341,37 +372,26 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	printf("ready\n");
 	fflush(stdout);
-	uint8_t *buf = malloc(MAX_LEN);
+	struct ends io = {.fd = {down, up}, .dirs = dirs, .buf = malloc(MAX_LEN)};
 	int64_t end = now_ns() + (int64_t)(duration * 1e9);
-	while (!stop && buf && now_ns() < end) {
+	while (!stop && io.buf && now_ns() < end) {
 		struct pollfd pf[2] = {{.fd = down, .events = POLLIN},
 		                       {.fd = up, .events = POLLIN}};
 		int64_t wait = held_n ? heap[0].due - SPIN_NS - now_ns() : 100000000;
 		struct timespec ts = {.tv_sec = wait > 0 ? wait / 1000000000 : 0,
 		                      .tv_nsec = wait > 0 ? wait % 1000000000 : 0};
 		ppoll(pf, 2, &ts, NULL);
-		for (int i = 0; i < 2; i++) {
-			struct sockaddr_storage from;
-			int64_t stamp;
-			ssize_t n;
-			while ((n = receive(pf[i].fd, buf, &from, &stamp)) >= 0) {
-				if (i == 0) { /* the client is whoever sent last */
-					client = from;
-					client_len = from.ss_family == AF_INET6
-					                 ? sizeof(struct sockaddr_in6)
-					                 : sizeof(struct sockaddr_in);
-				}
-				admit(&dirs[i], i, buf, (size_t)n, stamp);
-			}
-		}
+		take_arrivals(&io);
 		while (held_n && heap[0].due - now_ns() < SPIN_NS) {
 			while (now_ns() < heap[0].due) {
+				take_arrivals(&io); /* may put an earlier datagram on top */
 			}
 			struct held h = heap_pop();
 			int64_t sent = now_ns();
-			ssize_t r = h.dir == 0 ? send(up, h.data, h.len, 0)
-			                       : sendto(down, h.data, h.len, 0,
-			                                (struct sockaddr *)&client, client_len);
+			ssize_t r = h.dir == 0
+			                ? send(up, h.data, h.len, 0)
+			                : sendto(down, h.data, h.len, 0,
+			                         (struct sockaddr *)&io.client, io.client_len);
 			if (r >= 0) {
 				dirs[h.dir].out++;
 				note_error(&errs[h.dir], sent - h.due);
@@ -403,6 +423,6 @@ int main(int argc, char **argv)
 	}
 	free(errs[0].v);
 	free(errs[1].v);
-	free(buf);
+	free(io.buf);
 	return 0;
 }

@@ -70,7 +70,8 @@ try:
               f"loss {r['loss_pct']:.2f}%, delay line release error median {err['median']} ns "
               f"p99 {err['p99']} ns; rtt p99-p50 kernel "
               f"{r['rtt']['p99'] - r['rtt']['p50']} ns, user "
-              f"{r['rtt_user']['p99'] - r['rtt_user']['p50']} ns", file=sys.stderr)
+              f"{r['rtt_user']['p99'] - r['rtt_user']['p50']} ns; back p50 {r['backward']['p50']} ns, "
+              f"follow-ups {r['follow_ups']}/{r['received']}", file=sys.stderr)
         check(abs(r["forward"]["p50"] - d_ns) <= 100_000,
               f"{where}: forward one-way p50 {r['forward']['p50']} ns within 100 us of D")
         check(abs(r["rtt"]["p50"] - d_ns) <= 100_000,
