@@ -13,7 +13,12 @@ Two CPU figures per packet, both over the datagrams sent:
   receiving process, and ksoftirqd. A tap such as tcpdump's AF_PACKET ring
   is filled in the sender's softirq, not in tcpdump's own time: only this
   column sees what it costs. This kernel has no IRQ time accounting, so
-  softirq work is charged to the task it interrupted."""
+  softirq work is charged to the task it interrupted.
+The sender's own share of the system figure drifts by +-10% over minutes,
+so where captures are held against each other in it (tcpdump against
+tscap, taps on lo) they run in paired rounds: each round runs every one
+of them in turn, and each is compared with the application alone of its
+own round."""
 import glob
 import json
 import os
@@ -89,7 +94,8 @@ def bound(port):
     return False
 
 
-KERNEL = "baseline + source address + sw stamp (the kernel's part)"
+WIRE_KERNEL = "kernel's part (AF_PACKET, name, stamp, drops, aux)"
+KERNEL = "baseline + address, sw stamp, drops (the kernel's part)"
 
 
 def receivers(port, size):
@@ -100,7 +106,7 @@ def receivers(port, size):
     rx = {}
     rx["baseline (recvmmsg, no stamps), wake per packet"] = ([BASELINE, str(port)], None)
     rx[BASE] = ([BASELINE, str(port), "200"], None)
-    rx[KERNEL] = ([BASELINE, str(port), "200", "name", "stamp"], None)
+    rx[KERNEL] = ([BASELINE, str(port), "200", "name", "stamp", "ovfl"], None)
     for path in ("msg", "mmsg", "uring"):
         for stamp in ("none", "sw"):
             for dest, label in (("/dev/null", "pcapng to /dev/null"), (f, "pcapng to file")):
@@ -123,8 +129,8 @@ def app(port):
 
 
 def is_tapper(argv):
-    return argv[0] in ("tcpdump", "dumpcap") or any(a.startswith(("wire:", "pcap:"))
-                                                    for a in argv)
+    return (argv[0] in ("tcpdump", "dumpcap") or (argv[0] == BASELINE and "wire" in argv)
+            or any(a.startswith(("wire:", "pcap:")) for a in argv))
 
 
 def start_rx(argv, port, cpus=CPU_RX):
@@ -178,7 +184,7 @@ def run_one(argv, port, size, rate, count, flows=1):
     _, _, ru = os.wait4(snd.pid, 0)
     m = re.search(r"sent (\d+) datagrams .* ([\d.]+) s: (\d+) pps", err)
     sent, pps = (int(m[1]), int(m[3])) if m else (count, 0)
-    time.sleep(0.3)  # let the receiver finish the queue
+    time.sleep(0.2)  # let the receiver finish the queue
     t1 = cpu_ns(proc.pid)
     s1 = sum(cpu_ns(p.pid) for p in procs) + sum(map(cpu_ns, soft))
     system = s1 - s0 + int((ru.ru_utime + ru.ru_stime) * 1e9)
@@ -216,6 +222,74 @@ def measure(argv, port, size, f):
             "system_min": round(min(sysw), 1), "system_max": round(max(sysw), 1), "drops": drops}
 
 
+def paired(configs, port, size, rate, count, rounds):
+    """Each round runs every configuration once, in turn, so the machine's
+    drift (the sender's own 4-5 us per datagram moves by +-10% over
+    minutes) falls on all of them alike; returns name -> per-round
+    (process ns/pkt, system ns/pkt, drops)."""
+    per = {name: [] for name in configs}
+    for _ in range(rounds):
+        for name, (argv, f) in configs.items():
+            ns, system, sent, _, drops, _ = run_one(argv, port, size, rate, count)
+            per[name].append((ns / max(sent, 1), system / max(sent, 1), drops))
+            cleanup(f or "")
+    return per
+
+
+def over_app(per, name, app_name):
+    """Per round, what NAME costs the whole system over the application
+    alone in the same round: (median, min, max) ns/pkt."""
+    return median_spread([r[1] - a[1] for r, a in zip(per[name], per[app_name])])
+
+
+def system_section(results):
+    """What capturing a stream adds to the whole system, tcpdump beside
+    the application against tscap receiving it itself, in paired rounds
+    (the table's system column comes from runs minutes apart, too far
+    apart to tell these apart)."""
+    rounds = max(RUNS, 5)
+    print(f"== what capturing adds to the system: paired rounds ({rounds}), each runs the "
+          "application alone,\n   tcpdump beside it and tscap in its place, in turn; "
+          "system ns/pkt over the application alone in the same round")
+    out = {}
+    for size in (64, 1400):
+        port = free_port()
+        f = os.path.join(SHM, f"tscap-bench-{port}.pcapng")
+        rx = receivers(port, size)
+        app_name = "the application alone (baseline, 200 us batching)"
+        tcpdump = next((n for n in rx if n.startswith("tcpdump")), None)
+        tscaps = [n for n in rx if n.startswith("tscap") and "--stamp sw, pcapng to file" in n
+                  and "--rx msg " not in n]
+        configs = {app_name: (app(port), None)}
+        if tcpdump:
+            configs[tcpdump] = rx[tcpdump]
+        for n in tscaps:
+            configs[n] = (rx[n][0], f)
+        per = paired(configs, port, size, RATE, COUNT, rounds)
+        rows = {}
+        print(f"-- payload {size} bytes")
+        print(f"{'capture':58} {'system':>7} {'over app':>8} {'min-max':>13} {'cheaper':>8}")
+        for name in configs:
+            system = statistics.median(r[1] for r in per[name])
+            row = {"system_ns_per_pkt": round(system, 1)}
+            line = f"{name:58} {system:7.0f}"
+            if name != app_name:
+                med, lo, hi = over_app(per, name, app_name)
+                row.update({"over_app_ns": round(med, 1), "over_app_min": round(lo, 1),
+                            "over_app_max": round(hi, 1)})
+                line += f" {med:+8.0f} {lo:+6.0f}..{hi:<+6.0f}"
+                if tcpdump and name.startswith("tscap"):
+                    wins = sum(r[1] < t[1] for r, t in zip(per[name], per[tcpdump]))
+                    row["rounds_cheaper_than_tcpdump"] = wins
+                    line += f" {wins}/{rounds}"
+            rows[name] = row
+            print(line)
+        out[str(size)] = rows
+    print("cheaper = rounds in which the whole system spent less with tscap receiving the\n"
+          "stream than with the application receiving it and tcpdump capturing it\n")
+    results["system_paired"] = out
+
+
 def wire_section(results):
     """Frames on lo: tscap wire:/pcap: beside tcpdump, all of them taps on
     the same interface with the same filter beside the same application,
@@ -229,7 +303,7 @@ def wire_section(results):
     port = free_port()
     f = os.path.join(SHM, f"tscap-bench-{port}.pcapng")
     flt = f"udp port {port}"
-    rx = {}
+    rx = {WIRE_KERNEL: [BASELINE, str(port), "200", "wire", "name", "stamp", "ovfl", "aux"]}
     for path in ("mmsg", "uring", "ring"):
         rx[f"tscap wire:lo --rx {path} --stamp sw -w file"] = [
             TSCAP, "capture", "wire:lo", "-f", flt, "--direction", "in", "--rx", path,
@@ -239,23 +313,27 @@ def wire_section(results):
     if shutil.which("tcpdump"):
         rx["tcpdump -i lo --time-stamp-precision=nano -w file"] = [
             "tcpdump", "-i", "lo", "-n", "-q", "--time-stamp-precision=nano", "-w", f, flt]
-    base = measure(app(port), port, 64, None)
-    rows = {"baseline application alone (no tap)": base}
-    print(f"{'receiver':52} {'ns/frame':>8} {'min-max':>15} {'system':>7} {'+tap':>6} "
-          f"{'kept at max rate':>22}")
-    print(f"{'baseline application alone (no tap)':52} {'':8} {'':15} "
-          f"{base['system_ns_per_pkt']:7.0f}")
+    app_name = "baseline application alone (no tap)"
+    configs = {app_name: (app(port), None), **{n: (argv, f) for n, argv in rx.items()}}
+    per = paired(configs, port, 64, RATE, COUNT, max(RUNS, 5))
+    app_sys = statistics.median(r[1] for r in per[app_name])
+    rows = {app_name: {"system_ns_per_pkt": round(app_sys, 1)}}
+    print(f"{'receiver':52} {'ns/frame':>8} {'min-max':>11} {'system':>7} {'+tap':>6} "
+          f"{'min-max':>13} {'kept at max rate':>22}")
+    print(f"{app_name:52} {'':8} {'':11} {app_sys:7.0f}")
     for name, argv in rx.items():
-        r = measure(argv, port, 64, f)
+        own, lo, hi = median_spread([r[0] for r in per[name]])
+        tap, tlo, thi = over_app(per, name, app_name)
         _, _, sent, got, drops, pps = run_one(argv, port, 64, 0, COUNT * 3)
         cleanup(f)
-        r["cpu_ns_per_frame"] = r.pop("cpu_ns_per_pkt")
-        r["system_over_app_ns"] = round(r["system_ns_per_pkt"] - base["system_ns_per_pkt"], 1)
-        r.update({"max_rate_sender_pps": pps, "frames_sent": sent, "frames_kept": got,
-                  "drops": drops})
-        rows[name] = r
-        print(f"{name:52} {r['cpu_ns_per_frame']:8.0f} {r['min']:7.0f}-{r['max']:<7.0f} "
-              f"{r['system_ns_per_pkt']:7.0f} {r['system_over_app_ns']:+6.0f} "
+        rows[name] = {"cpu_ns_per_frame": round(own, 1), "min": round(lo, 1),
+                      "max": round(hi, 1),
+                      "system_ns_per_pkt": round(statistics.median(r[1] for r in per[name]), 1),
+                      "system_over_app_ns": round(tap, 1), "system_over_app_min": round(tlo, 1),
+                      "system_over_app_max": round(thi, 1), "max_rate_sender_pps": pps,
+                      "frames_sent": sent, "frames_kept": got, "drops": drops}
+        print(f"{name:52} {own:8.0f} {lo:5.0f}-{hi:<5.0f} "
+              f"{rows[name]['system_ns_per_pkt']:7.0f} {tap:+6.0f} {tlo:+6.0f}..{thi:<+6.0f} "
               f"{got:>9}/{sent} at {pps} pps")
     results["wire_lo"] = rows
     print()
@@ -372,6 +450,7 @@ def main():
                   f"{r['ratio_to_baseline']:6.2f} {r['system_ns_per_pkt']:7.0f} {r['drops']:5d}")
         results["sizes"][str(size)] = rows
         print()
+    system_section(results)
     zero_drop(results)
     threads_section(results)
     wire_section(results)
