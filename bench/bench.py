@@ -206,20 +206,15 @@ def cleanup(f):
         os.unlink(name)
 
 
-def measure(argv, port, size, f):
-    """RUNS runs at RATE: the row of the table."""
-    per, sysw, drops = [], [], 0
-    for _ in range(RUNS):
-        ns, system, sent, _, dr, _ = run_one(argv, port, size, RATE, COUNT)
-        per.append(ns / max(sent, 1))
-        sysw.append(system / max(sent, 1))
-        drops += dr
-        if f:
-            cleanup(f)
-    med, lo, hi = median_spread(per)
+def row_of(runs):
+    """A table row from one configuration's runs (process ns/pkt, system
+    ns/pkt, drops): medians with the process figure's spread."""
+    med, lo, hi = median_spread([r[0] for r in runs])
+    sysw = [r[1] for r in runs]
     return {"cpu_ns_per_pkt": round(med, 1), "min": round(lo, 1), "max": round(hi, 1),
             "system_ns_per_pkt": round(statistics.median(sysw), 1),
-            "system_min": round(min(sysw), 1), "system_max": round(max(sysw), 1), "drops": drops}
+            "system_min": round(min(sysw), 1), "system_max": round(max(sysw), 1),
+            "drops": sum(r[2] for r in runs)}
 
 
 def paired(configs, port, size, rate, count, rounds):
@@ -242,52 +237,37 @@ def over_app(per, name, app_name):
     return median_spread([r[1] - a[1] for r, a in zip(per[name], per[app_name])])
 
 
-def system_section(results):
-    """What capturing a stream adds to the whole system, tcpdump beside
-    the application against tscap receiving it itself, in paired rounds
-    (the table's system column comes from runs minutes apart, too far
-    apart to tell these apart)."""
-    rounds = max(RUNS, 5)
-    print(f"== what capturing adds to the system: paired rounds ({rounds}), each runs the "
-          "application alone,\n   tcpdump beside it and tscap in its place, in turn; "
-          "system ns/pkt over the application alone in the same round")
+def system_section(results, per_size):
+    """What capturing a stream adds to the whole system, from the main
+    table's rounds: tcpdump and dumpcap beside the application, and tscap
+    receiving the stream itself, each against the application alone (the
+    batching baseline) of the same round."""
+    print(f"== what capturing adds to the system, per round ({RUNS}) against the application "
+          "alone in the same round\n   (tcpdump and dumpcap beside it, tscap in its place)")
     out = {}
-    for size in (64, 1400):
-        port = free_port()
-        f = os.path.join(SHM, f"tscap-bench-{port}.pcapng")
-        rx = receivers(port, size)
-        app_name = "the application alone (baseline, 200 us batching)"
-        tcpdump = next((n for n in rx if n.startswith("tcpdump")), None)
-        tscaps = [n for n in rx if n.startswith("tscap") and "--stamp sw, pcapng to file" in n
-                  and "--rx msg " not in n]
-        configs = {app_name: (app(port), None)}
-        if tcpdump:
-            configs[tcpdump] = rx[tcpdump]
-        for n in tscaps:
-            configs[n] = (rx[n][0], f)
-        per = paired(configs, port, size, RATE, COUNT, rounds)
+    for size, per in per_size.items():
+        tcpdump = next((n for n in per if n.startswith("tcpdump")), None)
+        names = [n for n in per if n.startswith(("tcpdump", "dumpcap"))
+                 or "--stamp sw, pcapng to file" in n]
         rows = {}
         print(f"-- payload {size} bytes")
         print(f"{'capture':58} {'system':>7} {'over app':>8} {'min-max':>13} {'cheaper':>8}")
-        for name in configs:
-            system = statistics.median(r[1] for r in per[name])
-            row = {"system_ns_per_pkt": round(system, 1)}
-            line = f"{name:58} {system:7.0f}"
-            if name != app_name:
-                med, lo, hi = over_app(per, name, app_name)
-                row.update({"over_app_ns": round(med, 1), "over_app_min": round(lo, 1),
-                            "over_app_max": round(hi, 1)})
-                line += f" {med:+8.0f} {lo:+6.0f}..{hi:<+6.0f}"
-                if tcpdump and name.startswith("tscap"):
-                    wins = sum(r[1] < t[1] for r, t in zip(per[name], per[tcpdump]))
-                    row["rounds_cheaper_than_tcpdump"] = wins
-                    line += f" {wins}/{rounds}"
+        for name in names:
+            med, lo, hi = over_app(per, name, BASE)
+            row = {"over_app_ns": round(med, 1), "over_app_min": round(lo, 1),
+                   "over_app_max": round(hi, 1)}
+            line = (f"{name:58} {statistics.median(r[1] for r in per[name]):7.0f} {med:+8.0f} "
+                    f"{lo:+6.0f}..{hi:<+6.0f}")
+            if tcpdump and name.startswith("tscap"):
+                wins = sum(r[1] < t[1] for r, t in zip(per[name], per[tcpdump]))
+                row["rounds_cheaper_than_tcpdump"] = wins
+                line += f" {wins}/{len(per[name])}"
             rows[name] = row
             print(line)
         out[str(size)] = rows
     print("cheaper = rounds in which the whole system spent less with tscap receiving the\n"
           "stream than with the application receiving it and tcpdump capturing it\n")
-    results["system_paired"] = out
+    results["system_over_app"] = out
 
 
 def wire_section(results):
@@ -427,19 +407,22 @@ def main():
     with open("/proc/cpuinfo") as f:
         mm = re.search(r"model name\s*:\s*(.*)", f.read())
         results["machine"]["cpu"] = mm[1] if mm else "?"
-    print(f"tscap bench: {COUNT} datagrams at {RATE} pps per run, {RUNS} runs each, "
-          f"sender on CPU {CPU_TX}, receiver on CPU {CPU_RX}; {results['machine']['cpu']}, "
-          f"Linux {results['machine']['kernel']}")
+    print(f"tscap bench: {COUNT} datagrams at {RATE} pps per run, {RUNS} rounds of every "
+          f"receiver in turn,\nsender on CPU {CPU_TX}, receiver on CPU {CPU_RX}; "
+          f"{results['machine']['cpu']}, Linux {results['machine']['kernel']}")
     print("ns/pkt = receiver's on-CPU time (all threads) / datagrams sent (median, min-max);\n"
           "x base = ratio to the baseline with the same 200 us batching tscap uses, same run;\n"
           "system = sender + receivers + ksoftirqd on-CPU time / datagrams sent (median): it\n"
           "holds the AF_PACKET copies tcpdump and dumpcap get in the sender's softirq (on lo\n"
           "each datagram twice, out and in), which their own process time does not.\n")
+    per_size = {}
     for size in (64, 1400):
         port = free_port()
-        rows = {}
-        for name, (argv, f) in receivers(port, size).items():
-            rows[name] = measure(argv, port, size, f)
+        # Round after round of every receiver in turn, so the machine's
+        # drift between the first row and the last falls on all alike.
+        per = paired(receivers(port, size), port, size, RATE, COUNT, RUNS)
+        per_size[size] = per
+        rows = {name: row_of(runs) for name, runs in per.items()}
         base = rows[BASE]["cpu_ns_per_pkt"]
         print(f"== payload {size} bytes")
         print(f"{'receiver':58} {'ns/pkt':>7} {'min-max':>11} {'x base':>6} {'system':>7} "
@@ -450,7 +433,7 @@ def main():
                   f"{r['ratio_to_baseline']:6.2f} {r['system_ns_per_pkt']:7.0f} {r['drops']:5d}")
         results["sizes"][str(size)] = rows
         print()
-    system_section(results)
+    system_section(results, per_size)
     zero_drop(results)
     threads_section(results)
     wire_section(results)
