@@ -54,14 +54,35 @@ def run_case(delay_us, loss_pct, count, rate):
             json.loads(lines[-1]) if lines else None)
 
 
+STALL_NS = 1_000_000  # the delay line's own p99 release error beyond this: the machine stalled
+ATTEMPTS = 3
+
+
+def stalled(dl):
+    """The reference itself failed: the delay line released 1% of its
+    datagrams more than a millisecond late (the VM was not running it),
+    so nothing measured through it can be judged against D."""
+    return max(dl[d]["release_error_ns"]["p99"] for d in ("forward", "back")) > STALL_NS
+
+
 refl = None
 try:
     refl = subprocess.Popen([TESTBED, "run", NAME, "b", TSCAP, "reflect",
                              "udp://198.51.100.1:862", "--duration", "300"],
                             stderr=subprocess.PIPE, text=True, env=env)
     for delay_us, loss_pct, count, rate in ((1000, 2, 10000, 2000), (5000, 0, 2000, 1000)):
-        r, dl = run_case(delay_us, loss_pct, count, rate)
         where = f"D={delay_us} us, loss {loss_pct}%"
+        for attempt in range(ATTEMPTS):
+            r, dl = run_case(delay_us, loss_pct, count, rate)
+            if not r or not dl or not stalled(dl):
+                break
+            print(f"{where}: the delay line's own release error p99 was "
+                  f"{max(dl[d]['release_error_ns']['p99'] for d in ('forward', 'back'))} ns: "
+                  "the machine stalled; running the case again", file=sys.stderr)
+        else:
+            skip(f"{where}: in {ATTEMPTS} attempts the delay line could not hold its own "
+                 f"release error under {STALL_NS} ns at p99 (the machine stalls), so ping "
+                 "cannot be judged against it")
         if not r or not dl:
             continue
         d_ns = delay_us * 1000
