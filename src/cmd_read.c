@@ -17,7 +17,7 @@
 #include "read_delay.h"
 #include "samples.h"
 
-#define MAX_SESSIONS 16
+#define MAX_SESSIONS 64 /* as many as one `tscap send --flows` run makes */
 
 /* One `tscap send` run seen in the file: loss, order, one-way delay. */
 struct session {

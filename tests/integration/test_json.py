@@ -10,9 +10,8 @@ import re
 import shutil
 import socket
 import subprocess
-import time
 
-from tsctest import FAILS, TSCAP, Capture, check, done, free_port, tmpdir
+from tsctest import Capture, FAILS, TSCAP, check, done, free_port, tmpdir, wait_bound
 
 DOC = os.path.join(os.path.dirname(__file__), "..", "..", "doc", "json.md")
 tmp = tmpdir()
@@ -164,7 +163,7 @@ port = free_port()
 refl = subprocess.Popen([TSCAP, "reflect", f"udp://127.0.0.1:{port}", "-c", "5", "-q",
                          "--duration", "20", "--json"], stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE, text=True)
-time.sleep(0.3)
+wait_bound(refl, [port])
 r, png = run_json("ping", f"udp://127.0.0.1:{port}", "-c", "5", "-i", "5", "-q")
 check(r.returncode == 0 and png and png["received"] == 5, f"ping --json: {r.stdout[:200]}")
 stdout, _ = refl.communicate(timeout=30)

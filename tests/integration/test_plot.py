@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 import zlib
 
 from aptget import ensure
-from tsctest import FAILS, TSCAP, Capture, check, done, free_port, tmpdir
+from tsctest import Capture, FAILS, TSCAP, check, done, free_port, tmpdir, wait_bound
 
 ensure("xmllint", "libxml2-utils")
 ensure("rsvg-convert", "librsvg2-bin")
@@ -150,7 +150,7 @@ def check_drawn(px, what, lost):
 port = free_port()
 refl = subprocess.Popen([TSCAP, "reflect", f"udp://127.0.0.1:{port}", "-c", "150", "-q",
                          "--duration", "30"], stderr=subprocess.PIPE, text=True)
-time.sleep(0.3)
+wait_bound(refl, [port])
 svg, png = os.path.join(tmp, "ping.svg"), os.path.join(tmp, "ping.png")
 r = subprocess.run([TSCAP, "ping", f"udp://127.0.0.1:{port}", "-c", "200", "-r", "1000", "-q",
                     "--timeout", "0.5", "--json", "--plot", svg],

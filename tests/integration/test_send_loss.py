@@ -80,7 +80,8 @@ send("127.0.0.1", pb, [100] * 3)
 rc = cap.wait(20)
 took = time.monotonic() - t0
 flood.wait(20)
-check(rc == 0 and took < 2.0, f"--duration 1 under a flood ends in {took:.2f} s")
+check(rc == 0 and took < 3.0,  # the flood lasts 4 s: a capture it holds up still fails
+      f"--duration 1 under a flood ends in {took:.2f} s")
 _, pkts, _, _ = tscap_read(out)
 other = [p for p in pkts if p["dst"].endswith(f":{pb}")]
 check(len(other) == 3, f"the other endpoint's 3 datagrams are in the file ({len(other)})")

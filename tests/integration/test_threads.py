@@ -1,5 +1,7 @@
-"""--threads 2: two SO_REUSEPORT sockets, two threads, two files. Eight
-sender flows spread over them; together the files hold every datagram
+"""--threads 2: two SO_REUSEPORT sockets, two threads, two files. 32
+sender flows spread over them (the kernel hashes each flow's ephemeral
+source port to a socket: with 8 flows all would land on one socket in 1
+run of 128, with 32 in 1 of 2 billion); together the files hold every datagram
 (or it is counted dropped), each is a valid pcapng on its own, each flow
 lands whole in one file, and -c counts exactly across threads."""
 import os
@@ -12,10 +14,13 @@ need("tshark")
 d = tmpdir()
 
 
+FLOWS = 32
+
+
 def send(port, count):
-    r = subprocess.run([TSCAP, "send", f"udp://127.0.0.1:{port}", "-c", str(count), "--flows", "8",
-                        "-q"], capture_output=True, text=True, timeout=60)
-    check(r.returncode == 0, f"tscap send --flows 8: {r.stderr}")
+    r = subprocess.run([TSCAP, "send", f"udp://127.0.0.1:{port}", "-c", str(count), "--flows",
+                        str(FLOWS), "-q"], capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"tscap send --flows {FLOWS}: {r.stderr}")
 
 
 out = os.path.join(d, "t.pcapng")
@@ -36,7 +41,7 @@ for f, n in zip(files, per):
     _, _, notes, _ = tscap_read(f)
     sessions.append({re.search(r"session (\w+)", x)[1] for x in notes if x.startswith("# probes")})
 check(sessions[0].isdisjoint(sessions[1]), f"each flow lands in one file only: {sessions}")
-check(len(sessions[0] | sessions[1]) == 8, f"all 8 flows arrived: {sessions}")
+check(len(sessions[0] | sessions[1]) == FLOWS, f"all {FLOWS} flows arrived: {sessions}")
 check(all(len(x) > 0 for x in sessions), f"both threads received flows: {sessions}")
 
 # -c across threads: exactly that many, whichever thread took them.

@@ -3,6 +3,7 @@ real datagrams on loopback, read files back with independent readers.
 
 Every load here is bounded in count and time, goes only to loopback, and
 every process a test starts is stopped by the test."""
+import atexit
 import os
 import re
 import shutil
@@ -55,7 +56,10 @@ def need(tool):
 
 
 def tmpdir():
+    """A scratch directory, removed when the test exits unless it failed
+    (kept then, to look at)."""
     d = tempfile.mkdtemp(prefix="tscap-it-")
+    atexit.register(lambda: FAILS or shutil.rmtree(d, ignore_errors=True))
     return d
 
 
@@ -77,17 +81,38 @@ def free_port(family=socket.AF_INET):
     raise RuntimeError("no free UDP port")
 
 
-def _bound_ports():
-    ports = set()
+def _udp_sockets():
+    """(local port, bytes queued to receive) of every UDP socket."""
+    rows = []
     for path in ("/proc/net/udp", "/proc/net/udp6"):
         try:
             with open(path) as f:
                 next(f)
                 for line in f:
-                    ports.add(int(line.split()[1].rsplit(":", 1)[1], 16))
+                    fields = line.split()
+                    rows.append((int(fields[1].rsplit(":", 1)[1], 16),
+                                 int(fields[4].split(":")[1], 16)))
         except OSError:
             pass
-    return ports
+    return rows
+
+
+def _bound_ports():
+    return {port for port, _ in _udp_sockets()}
+
+
+def wait_bound(proc, ports, timeout=10):
+    """Until proc (a tscap that opens UDP sockets: capture, reflect) has
+    bound every port; it turns stamping on before it binds, so bound
+    means ready."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"tscap exited early: {proc.stderr.read() if proc.stderr else ''}")
+        if set(ports) <= _bound_ports():
+            return
+        time.sleep(0.02)
+    raise RuntimeError(f"tscap did not bind {sorted(ports)} in time")
 
 
 class Capture:
@@ -98,19 +123,27 @@ class Capture:
         self.proc = subprocess.Popen(self.cmd, stdout=stdout or subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True)
         self.stderr = ""
+        self.ports = set()
 
     def wait_bound(self, ports, timeout=10):
+        self.ports = set(ports)
+        wait_bound(self.proc, ports, timeout)
+
+    def wait_drained(self, timeout=20):
+        """Until nothing is queued on the capture's sockets (or timeout).
+        A stopped capture reads what is queued for a bounded time only
+        and says how much it left uncounted; the tests that count every
+        datagram stop it once it has read them all, however slow the
+        machine (ASan, a loaded VM) made it."""
         end = time.time() + timeout
-        while time.time() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"tscap exited early: {self.proc.stderr.read()}")
-            if set(ports) <= _bound_ports():
+        while time.time() < end and self.proc.poll() is None:
+            if not any(q for port, q in _udp_sockets() if port in self.ports):
                 return
             time.sleep(0.02)
-        raise RuntimeError("tscap did not bind its ports in time")
 
     def stop(self, sig=signal.SIGINT, timeout=60):
         if self.proc.poll() is None:
+            self.wait_drained()
             self.proc.send_signal(sig)
         return self.wait(timeout)
 
