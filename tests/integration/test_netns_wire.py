@@ -41,11 +41,22 @@ def in_b(*cmd, **kw):
                             stderr=subprocess.PIPE, text=True, **kw)
 
 
-def packet_sockets():
-    """Packet sockets open in B (one line each in B's /proc/net/packet)."""
-    r = subprocess.run(["ip", "netns", "exec", NS_B, "cat", "/proc/net/packet"],
-                       capture_output=True, text=True)
-    return max(0, len(r.stdout.splitlines()) - 1)
+def packet_sockets(ns=NS_B):
+    """Bound packet sockets in ns (None: this namespace): the lines of its
+    /proc/net/packet with a protocol. tscap opens its socket with
+    protocol 0 and binds it only after stamping, the filter and the
+    buffer are set, so a bound tscap socket is a ready one."""
+    cmd = ["cat", "/proc/net/packet"] if ns is None else ["ip", "netns", "exec", ns, "cat",
+                                                         "/proc/net/packet"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    return sum(1 for line in r.stdout.splitlines()[1:] if int(line.split()[3], 16) != 0)
+
+
+def wait_packet_sockets(n, ns=NS_B, timeout=20):
+    end = time.monotonic() + timeout
+    while packet_sockets(ns) < n and time.monotonic() < end:
+        time.sleep(0.05)
+    return packet_sockets(ns) >= n
 
 
 def mld_report(hexframe):
@@ -172,11 +183,8 @@ try:
     procs.append(("udp", "libpcap", "tscap", in_b(TSCAP, "capture", f"pcap:{IF_B}", "-f", "udp",
                                                   "-q", "-w", os.path.join(d, "libpcap.pcapng"),
                                                   "--duration", "60")))
-    end = time.monotonic() + 20
-    while packet_sockets() < before + len(procs) and time.monotonic() < end:
-        time.sleep(0.1)
-    check(packet_sockets() >= before + len(procs), "every capture has its packet socket")
-    time.sleep(1.0)  # tcpdump sets its filter after opening the socket
+    check(wait_packet_sockets(before + len(procs)), "every capture has its packet socket bound")
+    time.sleep(1.0)  # tcpdump sets its filter after binding its socket
     snd = subprocess.run(["ip", "netns", "exec", NS_A, PY, "-c", SENDER, str(P1), str(P2), IF_A,
                           mac_b], capture_output=True, text=True, timeout=60)
     check(snd.returncode == 0, f"sender ran: {snd.stderr}")
@@ -253,10 +261,7 @@ try:
     before = packet_sockets()
     cap = in_b(TSCAP, "capture", f"wire:{IF_B}", "-f", f"udp port {P3}", "--rcvbuf", "4096",
                "-q", "-w", out, "--duration", "60")
-    end = time.monotonic() + 20
-    while packet_sockets() <= before and time.monotonic() < end:
-        time.sleep(0.1)
-    time.sleep(0.5)
+    check(wait_packet_sockets(before + 1), "the capture's packet socket is bound")
     cap.send_signal(signal.SIGSTOP)
     burst = f"""
 import socket
@@ -281,12 +286,13 @@ for i in range(300):
 
     # lo shows each datagram twice, out and in; --direction keeps one way.
     port = free_port()
+    lo_before = packet_sockets(None)
     for direction, want in (("inout", ["out", "in"]), ("in", ["in"]), ("out", ["out"])):
         out = os.path.join(d, f"lo-{direction}.pcapng")
         cap = subprocess.Popen([TSCAP, "capture", "wire:lo", "-f", f"udp port {port}",
                                 "--direction", direction, "-q", "-w", out, "-c", str(len(want)),
                                 "--duration", "20"], stderr=subprocess.PIPE, text=True)
-        time.sleep(0.5)
+        check(wait_packet_sockets(lo_before + 1, None), f"--direction {direction}: bound")
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
             u.sendto(b"lo", ("127.0.0.1", port))
         cap.communicate(timeout=30)
