@@ -138,7 +138,13 @@ cap = Capture([f"udp://127.0.0.1:{port}"], out)
 cap.wait_bound([port])
 sender = subprocess.Popen([TSCAP, "send", f"udp://127.0.0.1:{port}", "--rate", "20000",
                            "--duration", "20", "--size", "200", "-q"], stderr=subprocess.DEVNULL)
-time.sleep(random.uniform(0.6, 1.2))
+# Kill at a random moment once the file holds more than the 2100 packets
+# checked below (each written packet is over 250 bytes), however slow the
+# start of sender and capture was.
+end = time.monotonic() + 20
+while time.monotonic() < end and (not os.path.exists(out) or os.path.getsize(out) < 2100 * 250):
+    time.sleep(0.02)
+time.sleep(random.uniform(0, 0.6))
 cap.proc.kill()
 cap.proc.wait()
 sender.kill()
