@@ -37,6 +37,7 @@ struct tsc_source_opts {
 	uint8_t promisc;   /* wire:, pcap: the interface in promiscuous mode meanwhile */
 	uint32_t snaplen;  /* pcap: bytes libpcap keeps of each frame (0: all) */
 	uint8_t ring;      /* wire: frames into a memory-mapped ring (--rx ring) */
+	uint8_t ring_auto; /* wire: --rx auto: the ring wherever it keeps every stamp */
 };
 
 /* What the OS granted, for reports and the file's interface description. */

@@ -305,7 +305,8 @@ static int open_sources(struct capture *c)
 		                             .direction = (uint8_t)c->o.direction,
 		                             .promisc = (uint8_t)c->o.promisc,
 		                             .snaplen = (uint32_t)c->o.snaplen,
-		                             .ring = c->o.rx == TSC_RX_RING};
+		                             .ring = c->o.rx == TSC_RX_RING,
+		                             .ring_auto = c->o.rx == TSC_RX_AUTO};
 		if (tsc_source_open(&c->ep[i], &so, &c->src[i]) < 0) {
 			return -1;
 		}

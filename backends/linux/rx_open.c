@@ -4,7 +4,8 @@
  * development machine: io_uring kept up with the sender flat out (about
  * 280,000 pps of 64-byte datagrams, no drop), as recvmmsg did, at about
  * the same CPU per packet, with fewer syscalls per packet on a busy
- * socket. */
+ * socket. A wire: source may have set up its mapped ring for auto (where
+ * the ring keeps every stamp the frames have): then the ring. */
 #include "log.h"
 #include "pcap_live.h"
 #include "rx_fill.h"
@@ -22,7 +23,9 @@ int tsc_rx_open(struct tsc_source *src, const struct tsc_rx_opts *opts, struct t
 		}
 		return rx_pcap_open(src->pcap, src->endpoint, &o, out);
 	}
-	if (o.kind == TSC_RX_AUTO) {
+	if (o.kind == TSC_RX_AUTO && src->ring) {
+		o.kind = TSC_RX_RING; /* the wire: source chose its ring (wire.c) */
+	} else if (o.kind == TSC_RX_AUTO) {
 		o.kind = TSC_RX_URING;
 		if (!rx_uring_available(why, sizeof(why))) {
 			tsc_note("%s: receiving with recvmmsg: %s", src->ep.text, why);

@@ -165,9 +165,13 @@ try:
     # Every filter, tscap and tcpdump side by side on the same interface.
     runs = [("udp", "main")] + [(f, f"f{i}") for i, f in enumerate(FILTERS)]
     before = packet_sockets()
+    # main through recvmmsg; the filters through --rx auto, which on veth
+    # (no hardware stamps) is the mapped ring.
     for expr, name in runs:
+        rx = ["--rx", "mmsg"] if name == "main" else []
         procs.append((expr, name, "tscap", in_b(TSCAP, "capture", f"wire:{IF_B}", "-f", expr,
-                                                "-q", "-w", os.path.join(d, name + ".pcapng"),
+                                                *rx, "-q", "-w",
+                                                os.path.join(d, name + ".pcapng"),
                                                 "--duration", "60")))
         procs.append((expr, name, "tcpdump", in_b("tcpdump", "-i", IF_B, "-n", "-U", "-p",
                                                   "--immediate-mode",
@@ -221,6 +225,14 @@ try:
             n = len(frames(os.path.join(d, f"f{i}.pcapng")))
             check(n == expect[f], f"'{f}' keeps {expect[f]} frames: {n}")
 
+    # --rx auto on an interface without hardware stamps: the ring, and the
+    # file says the frames have one stamp each.
+    for name in ("f0", "ring"):
+        rows = tshark(os.path.join(d, name + ".pcapng"), ["frame.interface_description"])
+        check(rows and all(r[0] == f"wire:{IF_B} (mapped ring, one stamp per frame)"
+                           for r in rows), f"{name}: the ring, said in the file: {rows[:1]}")
+    rows = tshark(os.path.join(d, "uring.pcapng"), ["frame.interface_description"])
+    check(rows and "ring" not in rows[0][0], f"--rx uring is not labelled a ring: {rows[:1]}")
     for path in ("uring", "ring"):
         check(frames(os.path.join(d, path + ".pcapng")) == frames(os.path.join(d, "main.pcap")),
               f"--rx {path}: kept the frames tcpdump kept, tags put back")
@@ -256,33 +268,37 @@ try:
     s = summary(errs[("main", "tscap")])
     check(s["received"] == 20 and s["dropped"] == 0, f"tscap counted 20, no drops: {s}")
 
-    # A receive buffer too small for a burst: captured + dropped = sent.
-    out = os.path.join(d, "drops.pcapng")
-    before = packet_sockets()
-    cap = in_b(TSCAP, "capture", f"wire:{IF_B}", "-f", f"udp port {P3}", "--rcvbuf", "4096",
-               "-q", "-w", out, "--duration", "60")
-    check(wait_packet_sockets(before + 1), "the capture's packet socket is bound")
-    cap.send_signal(signal.SIGSTOP)
-    burst = f"""
+    # A receive buffer too small for a burst: captured + dropped = sent,
+    # through a socket (a 4 kB buffer, 300 frames) and through the ring
+    # --rx auto picks here (its 4 MiB minimum, 20,000 frames).
+    for rx, sent in (("mmsg", 300), ("auto", 20000)):
+        out = os.path.join(d, f"drops-{rx}.pcapng")
+        before = packet_sockets()
+        cap = in_b(TSCAP, "capture", f"wire:{IF_B}", "-f", f"udp port {P3}", "--rcvbuf", "4096",
+                   "--rx", rx, "-q", "-w", out, "--duration", "60")
+        check(wait_packet_sockets(before + 1), f"--rx {rx}: the capture's packet socket is bound")
+        cap.send_signal(signal.SIGSTOP)
+        burst = f"""
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for i in range(300):
+for i in range({sent}):
     s.sendto(b"x" * 200, ("192.0.2.2", {P3}))
 """
-    subprocess.run(["ip", "netns", "exec", NS_A, PY, "-c", burst], check=True, timeout=30)
-    time.sleep(0.3)
-    cap.send_signal(signal.SIGCONT)
-    time.sleep(0.5)
-    cap.send_signal(signal.SIGINT)
-    _, err = cap.communicate(timeout=30)
-    s = summary(err)
-    got = len(frames(out))
-    check(s["dropped"] > 0, f"the tiny buffer dropped frames: {s}")
-    check(got == s["written"] and got + s["dropped"] == 300,
-          f"captured {got} + dropped {s['dropped']} = 300 sent")
-    rc, pkts, notes, _ = tscap_read(out)
-    isb = [n for n in notes if "dropped" in n and "interface 0" in n]
-    check(any(f"dropped {s['dropped']}" in n for n in isb), f"the ISB says the drops: {isb}")
+        subprocess.run(["ip", "netns", "exec", NS_A, PY, "-c", burst], check=True, timeout=60)
+        time.sleep(0.3)
+        cap.send_signal(signal.SIGCONT)
+        time.sleep(0.5)
+        cap.send_signal(signal.SIGINT)
+        _, err = cap.communicate(timeout=30)
+        s = summary(err)
+        got = len(frames(out))
+        check(s["dropped"] > 0, f"--rx {rx}: the buffer dropped frames: {s}")
+        check(got == s["written"] and got + s["dropped"] == sent,
+              f"--rx {rx}: captured {got} + dropped {s['dropped']} = {sent} sent")
+        rc, pkts, notes, _ = tscap_read(out)
+        isb = [n for n in notes if "dropped" in n and "interface 0" in n]
+        check(any(f"dropped {s['dropped']}" in n for n in isb),
+              f"--rx {rx}: the ISB says the drops: {isb}")
 
     # lo shows each datagram twice, out and in; --direction keeps one way.
     port = free_port()
