@@ -578,17 +578,21 @@ static int64_t deadline(const struct capture *c)
 }
 
 /* One poll and the reads it calls for: -1 on a fatal error, else 1 if an
- * endpoint may have more queued than the round took. */
-static int receive_round(struct capture *c, int timeout_ms)
+ * endpoint may have more queued than the round took. With `flowing` (one
+ * endpoint, traffic seen in the last round) no poll: every rx path reads
+ * without blocking, and while a stream flows the poll would only say
+ * what the read finds out anyway, one syscall per batch for nothing. */
+static int receive_round(struct capture *c, int timeout_ms, int flowing)
 {
-	int r = poll(c->pfd, 2 * c->n, timeout_ms);
+	int all = flowing && c->n == 1;
+	int r = all ? 1 : poll(c->pfd, 2 * c->n, timeout_ms);
 	int more = 0;
 
 	if (r < 0) {
 		return errno == EINTR ? 0 : -1;
 	}
 	for (unsigned i = 0; i < c->n && r > 0; i++) {
-		if (c->pfd[2 * i].revents || c->pfd[2 * i + 1].revents) {
+		if (all || c->pfd[2 * i].revents || c->pfd[2 * i + 1].revents) {
 			int d = drain_one(c, i, ROUND_BATCHES);
 			if (d < 0) {
 				return -1;
@@ -700,7 +704,7 @@ static void run(struct capture *c)
 		int64_t rot_ms = rotate_ms_left(&c->rot, now);
 		timeout = rot_ms >= 0 && rot_ms < timeout ? (int)rot_ms : timeout;
 		uint64_t before = c->written;
-		int more = receive_round(c, timeout);
+		int more = receive_round(c, timeout, coalescing || next_timeout_zero);
 		if (more < 0 || between_rounds(c) < 0) {
 			fail(c);
 			return;
