@@ -21,23 +21,42 @@ enum tsc_stamp_mode { TSC_STAMP_AUTO = 0, TSC_STAMP_HW, TSC_STAMP_SW, TSC_STAMP_
 enum tsc_rx_kind { TSC_RX_AUTO = 0, TSC_RX_URING, TSC_RX_MMSG, TSC_RX_MSG, TSC_RX_RING };
 /* The order is --direction's choices: which frames a wire: source keeps. */
 enum tsc_direction { TSC_DIRECTION_INOUT = 0, TSC_DIRECTION_IN, TSC_DIRECTION_OUT };
+/* The order is --clock's choices: the kernel clock that stamps received
+ * packets, where the OS lets one choose (FreeBSD's SO_TS_CLOCK, XNU's two
+ * options). AUTO: the backend's default (ns wall-clock time where the OS
+ * has it; XNU: mach ticks, moved to wall-clock time). REALTIME_US:
+ * SO_TIMESTAMP's struct timeval. MONOTONIC stamps are moved to wall-clock
+ * time by an offset measured at open; the file says which clock it was. */
+enum tsc_clock_sel {
+	TSC_CLOCKSEL_AUTO = 0,
+	TSC_CLOCKSEL_REALTIME,
+	TSC_CLOCKSEL_REALTIME_US,
+	TSC_CLOCKSEL_BINTIME,
+	TSC_CLOCKSEL_MONOTONIC,
+	TSC_CLOCKSEL_COUNT
+};
 /* Their names, in that order, NULL-ended: the options' choices. */
 extern const char *const tsc_stamp_mode_names[];
 extern const char *const tsc_rx_kind_names[];
 extern const char *const tsc_direction_names[];
+extern const char *const tsc_clock_sel_names[];
+/* The --clock choices this backend offers: bit (1u << enum tsc_clock_sel)
+ * each, AUTO always among them. */
+unsigned tsc_clock_choices(void);
 
 struct tsc_source_opts {
 	enum tsc_stamp_mode stamp;
-	uint32_t rcvbuf;   /* requested socket receive buffer, bytes */
-	uint16_t endpoint; /* index written into each tsc_pkt */
-	uint8_t reuseport; /* share the port with the capture's other threads */
-	uint8_t tx_stamps; /* also TX stamps for tsc_source_send (SCHED, SND, hardware) */
-	uint8_t ttl;       /* each packet's TTL / hop limit into tsc_pkt.ttl */
-	uint8_t direction; /* wire:, pcap: enum tsc_direction */
-	uint8_t promisc;   /* wire:, pcap: the interface in promiscuous mode meanwhile */
-	uint32_t snaplen;  /* pcap: bytes libpcap keeps of each frame (0: all) */
-	uint8_t ring;      /* wire: frames into a memory-mapped ring (--rx ring) */
-	uint8_t ring_auto; /* wire: --rx auto: the ring wherever it keeps every stamp */
+	enum tsc_clock_sel clock; /* one of tsc_clock_choices() */
+	uint32_t rcvbuf;          /* requested socket receive buffer, bytes */
+	uint16_t endpoint;        /* index written into each tsc_pkt */
+	uint8_t reuseport;        /* share the port with the capture's other threads */
+	uint8_t tx_stamps;        /* also TX stamps for tsc_source_send (SCHED, SND, hardware) */
+	uint8_t ttl;              /* each packet's TTL / hop limit into tsc_pkt.ttl */
+	uint8_t direction;        /* wire:, pcap: enum tsc_direction */
+	uint8_t promisc;          /* wire:, pcap: the interface in promiscuous mode meanwhile */
+	uint32_t snaplen;         /* pcap: bytes libpcap keeps of each frame (0: all) */
+	uint8_t ring;             /* wire: frames into a memory-mapped ring (--rx ring) */
+	uint8_t ring_auto;        /* wire: --rx auto: the ring wherever it keeps every stamp */
 };
 
 /* What the OS granted, for reports and the file's interface description. */

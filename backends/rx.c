@@ -43,3 +43,5 @@ void tsc_rx_stop(struct tsc_rx *rx)
 const char *const tsc_stamp_mode_names[] = {"auto", "hw", "sw", "none", NULL};
 const char *const tsc_rx_kind_names[] = {"auto", "uring", "mmsg", "msg", "ring", NULL};
 const char *const tsc_direction_names[] = {"inout", "in", "out", NULL};
+const char *const tsc_clock_sel_names[] = {"auto",    "realtime",  "realtime-us",
+                                           "bintime", "monotonic", NULL};

@@ -40,7 +40,7 @@ struct capture_opts {
 	unsigned long long count, snaplen, batch, rcvbuf, ring_bufs, coalesce_us;
 	double duration;
 	unsigned long long threads;
-	int stamp, rx, quiet, json, no_summary;
+	int stamp, clock, rx, quiet, json, no_summary;
 	const char *metrics;
 	double metrics_linger;
 	const char *filesize;    /* -C */
@@ -178,6 +178,35 @@ static int apply_filter_opts(struct capture *c)
 	return 0;
 }
 
+/* --clock: one of the clocks this OS stamps packets with. */
+static int check_clock(const struct capture_opts *o)
+{
+	unsigned offered = tsc_clock_choices();
+	char list[96] = "";
+	size_t used = 0;
+
+	if (o->clock != TSC_CLOCKSEL_AUTO && o->stamp == TSC_STAMP_NONE) {
+		tsc_err(
+		    "capture: --clock %s picks a kernel clock, but --stamp none takes no kernel "
+		    "stamps",
+		    tsc_clock_sel_names[o->clock]);
+		return -1;
+	}
+	if (offered & (1u << o->clock)) {
+		return 0;
+	}
+	for (unsigned i = 0; i < TSC_CLOCKSEL_COUNT; i++) {
+		if (offered & (1u << i) && used < sizeof(list)) {
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+			                         used ? ", " : "", tsc_clock_sel_names[i]);
+		}
+	}
+	tsc_err("capture: --clock %s: the %s backend does not stamp packets with that clock "
+	        "(it offers %s)",
+	        tsc_clock_sel_names[o->clock], TSCAP_BACKEND_NAME, list);
+	return -1;
+}
+
 static int parse_args(struct capture *c, int argc, char **argv)
 {
 	struct capture_opts *o = &c->o;
@@ -191,6 +220,9 @@ static int parse_args(struct capture *c, int argc, char **argv)
 	     "bytes of each frame to keep (default 262144)"},
 	    {"stamp", 0, OPT_CHOICE, &o->stamp, 0, 0, tsc_stamp_mode_names, "auto|hw|sw|none",
 	     "stamp source (default auto; none: user space only)"},
+	    {"clock", 0, OPT_CHOICE, &o->clock, 0, 0, tsc_clock_sel_names,
+	     "auto|realtime|realtime-us|bintime|monotonic",
+	     "kernel clock stamping packets, where the OS offers a choice (default auto)"},
 	    {"rx", 0, OPT_CHOICE, &o->rx, 0, 0, tsc_rx_kind_names, "auto|uring|mmsg|msg|ring",
 	     "receive path (default auto: recvmmsg, see README; ring: wire: only)"},
 	    {"coalesce", 0, OPT_UINT, &o->coalesce_us, 0, 100000, NULL, "USEC",
@@ -263,7 +295,7 @@ static int parse_args(struct capture *c, int argc, char **argv)
 		tsc_err("capture: --threads writes one file per thread: give -w FILE, not -");
 		return -1;
 	}
-	if (check_rotation(o) < 0) {
+	if (check_rotation(o) < 0 || check_clock(o) < 0) {
 		return -1;
 	}
 	if (o->ring_bufs & (o->ring_bufs - 1)) {
@@ -299,6 +331,7 @@ static int open_sources(struct capture *c)
 {
 	for (unsigned i = 0; i < c->n; i++) {
 		struct tsc_source_opts so = {.stamp = (enum tsc_stamp_mode)c->o.stamp,
+		                             .clock = (enum tsc_clock_sel)c->o.clock,
 		                             .rcvbuf = (uint32_t)c->o.rcvbuf,
 		                             .endpoint = (uint16_t)i,
 		                             .reuseport = c->o.threads > 1,

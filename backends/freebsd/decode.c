@@ -24,6 +24,39 @@ int64_t freebsd_bintime_frac_ns(uint64_t frac)
 	return (int64_t)((hi + (lo >> 32)) >> 32);
 }
 
+struct freebsd_ts_clock freebsd_ts_clock_for(enum tsc_clock_sel sel)
+{
+	switch (sel) {
+	case TSC_CLOCKSEL_AUTO: /* ns: the finest realtime short of bintime's 2^-64 s */
+	case TSC_CLOCKSEL_REALTIME:
+		return (struct freebsd_ts_clock){FBSD_SO_TS_REALTIME, NULL};
+	case TSC_CLOCKSEL_REALTIME_US:
+		return (struct freebsd_ts_clock){FBSD_SO_TS_REALTIME_MICRO,
+		                                 "SO_TS_CLOCK SO_TS_REALTIME_MICRO, us"};
+	case TSC_CLOCKSEL_BINTIME:
+		return (struct freebsd_ts_clock){FBSD_SO_TS_BINTIME,
+		                                 "SO_TS_CLOCK SO_TS_BINTIME, rounded to ns"};
+	case TSC_CLOCKSEL_MONOTONIC:
+		return (struct freebsd_ts_clock){FBSD_SO_TS_MONOTONIC,
+		                                 "SO_TS_CLOCK SO_TS_MONOTONIC, moved to UTC"};
+	case TSC_CLOCKSEL_COUNT:
+		break;
+	}
+	return (struct freebsd_ts_clock){-1, NULL};
+}
+
+unsigned freebsd_clock_choices(void)
+{
+	unsigned set = 0;
+
+	for (unsigned i = 0; i < TSC_CLOCKSEL_COUNT; i++) {
+		if (freebsd_ts_clock_for((enum tsc_clock_sel)i).value >= 0) {
+			set |= 1u << i;
+		}
+	}
+	return set;
+}
+
 /* The stamps in order of preference (finest first). */
 enum { ST_BINTIME, ST_REALTIME, ST_MONOTONIC, ST_TIMESTAMP, ST_COUNT };
 

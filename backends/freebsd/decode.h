@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "cmsg_walk.h"
 #include "pkt.h"
 
@@ -68,6 +69,17 @@ struct freebsd_decode_ctx {
  * TSC_PKT_CTRUNC. Returns the number of messages not recognised. */
 unsigned freebsd_cmsg_decode(const struct freebsd_decode_ctx *ctx, const void *ctl, size_t len,
                              int msg_ctrunc, struct tsc_pkt *pkt);
+
+/* --clock as SO_TS_CLOCK: the value to set, and the clock's name for the
+ * file's interface description (NULL for the default, SO_TS_REALTIME,
+ * which needs no saying). value is -1 for a choice FreeBSD lacks. */
+struct freebsd_ts_clock {
+	int value;
+	const char *label;
+};
+struct freebsd_ts_clock freebsd_ts_clock_for(enum tsc_clock_sel sel);
+/* Bit (1u << enum tsc_clock_sel) per choice FreeBSD has: all of them. */
+unsigned freebsd_clock_choices(void);
 
 /* struct bintime's 64-bit binary fraction of a second in ns, rounded to
  * the nearest ns (halves up); may be 1e9 (carry into the seconds).

@@ -1,8 +1,9 @@
 /* FreeBSD's stamps: SO_TIMESTAMP with SO_TS_CLOCK = SO_TS_REALTIME (ns,
- * for IPv4 and IPv6 alike). A NIC whose driver stamps packets (mlx5en)
+ * for IPv4 and IPv6 alike), or the clock --clock names. A NIC whose driver stamps packets (mlx5en)
  * puts its stamp there instead and says so with SCM_TIME_INFO; nothing
  * needs switching on for that. No TX stamps. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -44,23 +45,37 @@ void freebsd_ctx_setup(struct freebsd_decode_ctx *dctx)
 	dctx->mono_to_real_ns = tsc_now_realtime() - tsc_now_monotonic();
 }
 
-int os_stamps_enable(struct tsc_source *src, enum tsc_stamp_mode mode)
+unsigned tsc_clock_choices(void)
 {
+	return freebsd_clock_choices();
+}
+
+int os_stamps_enable(struct tsc_source *src, const struct tsc_source_opts *opts)
+{
+	struct freebsd_ts_clock clk = freebsd_ts_clock_for(opts->clock);
 	int r;
 
 	freebsd_ctx_setup(&src->st.dctx);
-	if (mode == TSC_STAMP_NONE) {
+	if (opts->stamp == TSC_STAMP_NONE) {
 		return 0;
 	}
-	if ((r = tsc_set_int(src->fd, SOL_SOCKET, SO_TS_CLOCK, SO_TS_REALTIME)) < 0 ||
+	if (clk.value < 0) {
+		tsc_err("%s: --clock %s: FreeBSD has no such clock", src->ep.text,
+		        tsc_clock_sel_names[opts->clock]);
+		return -EINVAL;
+	}
+	if ((r = tsc_set_int(src->fd, SOL_SOCKET, SO_TS_CLOCK, clk.value)) < 0 ||
 	    (r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP, 1)) < 0) {
-		tsc_err("%s: SO_TIMESTAMP with SO_TS_CLOCK refused: %s", src->ep.text,
+		tsc_err("%s: SO_TIMESTAMP with SO_TS_CLOCK %d refused: %s", src->ep.text, clk.value,
 		        strerror(-r));
 		return r;
 	}
+	if (clk.label) {
+		snprintf(src->grant.stamp_label, sizeof(src->grant.stamp_label), "%s", clk.label);
+	}
 	src->grant.sw_rx = 1;
 	/* Hardware stamps come when the driver stamps (SCM_TIME_INFO). */
-	src->grant.hw_rx = mode != TSC_STAMP_SW;
+	src->grant.hw_rx = opts->stamp != TSC_STAMP_SW;
 	return 0;
 }
 

@@ -13,8 +13,14 @@ _Static_assert(HAIKU_SCM_RIGHTS == SCM_RIGHTS, "SCM_RIGHTS");
 
 const char os_backend_name[] = "Haiku";
 
-int os_stamps_enable(struct tsc_source *src, enum tsc_stamp_mode mode)
+unsigned tsc_clock_choices(void)
 {
+	return 1u << TSC_CLOCKSEL_AUTO; /* user-space CLOCK_REALTIME, nothing to choose */
+}
+
+int os_stamps_enable(struct tsc_source *src, const struct tsc_source_opts *opts)
+{
+	enum tsc_stamp_mode mode = opts->stamp;
 	static int said;
 
 	src->st.abi = sizeof(long) == 8 ? &haiku_abi_64 : &haiku_abi_32;

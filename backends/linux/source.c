@@ -408,6 +408,14 @@ const struct tsc_grant *tsc_source_grant(const struct tsc_source *src)
 	return &src->grant;
 }
 
+unsigned tsc_clock_choices(void)
+{
+	/* SO_TIMESTAMPING's software stamps are CLOCK_REALTIME in ns, the
+	 * only clock the kernel stamps packets with (hardware stamps are the
+	 * NIC's own clock, not chosen here). */
+	return 1u << TSC_CLOCKSEL_AUTO | 1u << TSC_CLOCKSEL_REALTIME;
+}
+
 /* /proc/net/udp{,6}: "sl local rem st tx:rx tr:when retr uid timeout
  * inode ref pointer drops"; the socket is found by its inode. */
 static int64_t proc_drops(const char *path, unsigned long inode)

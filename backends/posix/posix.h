@@ -28,9 +28,10 @@ struct tsc_source {
 /* The OS's name for messages ("FreeBSD"). */
 extern const char os_backend_name[];
 
-/* Switch on the best RX stamps the OS has for mode on src->fd, fill
- * src->grant (sw_rx, hw_rx) and src->st. 0, or -errno after one line. */
-int os_stamps_enable(struct tsc_source *src, enum tsc_stamp_mode mode);
+/* Switch on the best RX stamps the OS has for opts->stamp in the clock
+ * opts->clock on src->fd, fill src->grant (sw_rx, hw_rx, stamp_label)
+ * and src->st. 0, or -errno after one line. */
+int os_stamps_enable(struct tsc_source *src, const struct tsc_source_opts *opts);
 
 /* Decode one datagram's control data into p (stamps, flags). */
 void os_stamps_decode(const struct tsc_source *src, const void *ctl, size_t len, int ctrunc,

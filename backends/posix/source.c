@@ -66,7 +66,7 @@ static int configure(struct tsc_source *src, const struct tsc_source_opts *opts)
 		tsc_note("%s: no TX stamps on %s: sent packets carry user-space times", ep->text,
 		         os_backend_name);
 	}
-	r = os_stamps_enable(src, opts->stamp);
+	r = os_stamps_enable(src, opts);
 	if (r == 0) {
 		r = tsc_bind_endpoint(src->fd, ep, ifindex, &src->bound.port);
 	}

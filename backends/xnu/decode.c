@@ -21,6 +21,36 @@ int64_t xnu_ticks_to_ns(uint64_t ticks, struct xnu_timebase tb)
 	return ns > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)ns;
 }
 
+struct xnu_stamp_opts xnu_stamp_opts_for(enum tsc_clock_sel sel)
+{
+	switch (sel) {
+	case TSC_CLOCKSEL_AUTO:
+		return (struct xnu_stamp_opts){1, 1, NULL};
+	case TSC_CLOCKSEL_REALTIME_US:
+		return (struct xnu_stamp_opts){1, 0, "SO_TIMESTAMP, us"};
+	case TSC_CLOCKSEL_MONOTONIC:
+		return (struct xnu_stamp_opts){0, 1, "SO_TIMESTAMP_MONOTONIC, moved to UTC"};
+	case TSC_CLOCKSEL_REALTIME:
+	case TSC_CLOCKSEL_BINTIME:
+	case TSC_CLOCKSEL_COUNT:
+		break;
+	}
+	return (struct xnu_stamp_opts){0, 0, NULL};
+}
+
+unsigned xnu_clock_choices(void)
+{
+	unsigned set = 0;
+
+	for (unsigned i = 0; i < TSC_CLOCKSEL_COUNT; i++) {
+		struct xnu_stamp_opts o = xnu_stamp_opts_for((enum tsc_clock_sel)i);
+		if (o.realtime || o.monotonic) {
+			set |= 1u << i;
+		}
+	}
+	return set;
+}
+
 static int want_len(struct tsc_pkt *pkt, const struct cmsg_item *c, size_t len)
 {
 	if (c->data_len != len) {

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "cmsg_walk.h"
 #include "pkt.h"
 
@@ -63,6 +64,18 @@ int64_t xnu_ticks_to_ns(uint64_t ticks, struct xnu_timebase tb);
  * not recognised. */
 unsigned xnu_cmsg_decode(const struct xnu_decode_ctx *ctx, const void *ctl, size_t len,
                          int msg_ctrunc, struct tsc_pkt *pkt);
+
+/* --clock as XNU's socket options: which of SO_TIMESTAMP (µs realtime)
+ * and SO_TIMESTAMP_MONOTONIC (mach ticks) to switch on, and the file's
+ * label for it (NULL for the default, both on, ticks preferred). Neither
+ * on: XNU has no such clock (ns realtime, bintime). */
+struct xnu_stamp_opts {
+	uint8_t realtime, monotonic;
+	const char *label;
+};
+struct xnu_stamp_opts xnu_stamp_opts_for(enum tsc_clock_sel sel);
+/* Bit (1u << enum tsc_clock_sel) per choice XNU has. */
+unsigned xnu_clock_choices(void);
 
 /* What LOCAL_PEERCRED returns (XNU has no SCM_CREDS): struct xucred. */
 struct xnu_cred {

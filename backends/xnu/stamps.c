@@ -4,6 +4,7 @@
  * measured when the source opens. No hardware or TX stamps. */
 #include <errno.h>
 #include <mach/mach_time.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -49,23 +50,40 @@ void xnu_clock_setup(struct xnu_decode_ctx *dctx)
 	}
 }
 
-int os_stamps_enable(struct tsc_source *src, enum tsc_stamp_mode mode)
+unsigned tsc_clock_choices(void)
 {
-	int r;
+	return xnu_clock_choices();
+}
+
+int os_stamps_enable(struct tsc_source *src, const struct tsc_source_opts *opts)
+{
+	struct xnu_stamp_opts so = xnu_stamp_opts_for(opts->clock);
+	int r = 0;
 
 	xnu_clock_setup(&src->st.dctx);
-	if (mode == TSC_STAMP_NONE) {
+	if (opts->stamp == TSC_STAMP_NONE) {
 		return 0;
 	}
-	if (mode == TSC_STAMP_HW) {
+	if (opts->stamp == TSC_STAMP_HW) {
 		tsc_err("%s: --stamp hw: %s has no hardware receive stamps; use --stamp sw or auto",
 		        src->ep.text, os_backend_name);
 		return -EOPNOTSUPP;
 	}
-	if ((r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP_MONOTONIC, 1)) < 0 ||
-	    (r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP, 1)) < 0) {
+	if (!so.realtime && !so.monotonic) {
+		tsc_err("%s: --clock %s: %s has no such clock (realtime-us or monotonic)",
+		        src->ep.text, tsc_clock_sel_names[opts->clock], os_backend_name);
+		return -EINVAL;
+	}
+	if (so.monotonic && (r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP_MONOTONIC, 1)) < 0) {
+		tsc_err("%s: SO_TIMESTAMP_MONOTONIC refused: %s", src->ep.text, strerror(-r));
+		return r;
+	}
+	if (so.realtime && (r = tsc_set_int(src->fd, SOL_SOCKET, SO_TIMESTAMP, 1)) < 0) {
 		tsc_err("%s: SO_TIMESTAMP refused: %s", src->ep.text, strerror(-r));
 		return r;
+	}
+	if (so.label) {
+		snprintf(src->grant.stamp_label, sizeof(src->grant.stamp_label), "%s", so.label);
 	}
 	src->grant.sw_rx = 1;
 	return 0;

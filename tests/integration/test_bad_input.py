@@ -40,6 +40,11 @@ cases = [
     (["capture", f"udp://[fe80::1]:{port}", "-w", out], "a link-local address needs the interface"),
     (["capture", f"udp://[ff02::1:5]:{port}", "-w", out], "a link-local address needs the interface"),
     (["capture", f"udp://127.0.0.1:{port}", "-w", out, "--ring-bufs", "3"], "not a power of 2"),
+    # Linux stamps packets in CLOCK_REALTIME only; the error lists what it offers.
+    (["capture", f"udp://127.0.0.1:{port}", "-w", out, "--clock", "bintime"],
+     "the linux backend does not stamp packets with that clock (it offers auto, realtime)"),
+    (["capture", f"udp://127.0.0.1:{port}", "-w", out, "--clock", "realtime", "--stamp", "none"],
+     "--stamp none takes no kernel stamps"),
     (["capture", "wire:tscap-no-such0", "-w", out], "no interface named 'tscap-no-such0'"),
     (["capture", "wire:lo", "-f", "udp port", "-w", out], "syntax error"),
     (["capture", "wire:lo", "-f", "udp and port 99999", "-w", out], "port 99999"),
@@ -76,4 +81,10 @@ busy.close()
 r = subprocess.run([TSCAP, "capture", f"udp://127.0.0.1:{port}", "-w", d], capture_output=True,
                    text=True, timeout=20)
 check(r.returncode == 1 and "Is a directory" in r.stderr, f"a directory as output: {r.stderr}")
+
+# The clock Linux does offer is taken: the capture runs and ends cleanly.
+r = subprocess.run([TSCAP, "capture", f"udp://127.0.0.1:{port}", "-w", out, "--clock", "realtime",
+                    "--duration", "0.2", "-q"], capture_output=True, text=True, timeout=20)
+check(r.returncode == 0 and os.path.getsize(out) > 0,
+      f"--clock realtime on Linux captures: rc {r.returncode}, {r.stderr.strip()}")
 done()

@@ -152,6 +152,61 @@ static void test_each_clock(void)
 	CHECK_EQ_U64(p.base[TSC_SW_RX], TSC_BASE_REALTIME);
 }
 
+/* --clock → SO_TS_CLOCK, and the message FreeBSD's ip_savecontrol /
+ * ip6_savecontrol then attaches for that clock, decoded: each choice
+ * lands in the file as the clock it names. */
+static void test_clock_choice(void)
+{
+	static const struct {
+		enum tsc_clock_sel sel;
+		int so_ts_clock, scm;
+		int64_t ns;
+		uint8_t base;
+		int labelled;
+	} want[] = {
+	    {TSC_CLOCKSEL_AUTO, FBSD_SO_TS_REALTIME, FBSD_SCM_REALTIME, NS, TSC_BASE_REALTIME, 0},
+	    {TSC_CLOCKSEL_REALTIME, FBSD_SO_TS_REALTIME, FBSD_SCM_REALTIME, NS, TSC_BASE_REALTIME,
+	     0},
+	    {TSC_CLOCKSEL_REALTIME_US, FBSD_SO_TS_REALTIME_MICRO, FBSD_SCM_TIMESTAMP, US_NS,
+	     TSC_BASE_REALTIME, 1},
+	    {TSC_CLOCKSEL_BINTIME, FBSD_SO_TS_BINTIME, FBSD_SCM_BINTIME, 1700000000500000000LL,
+	     TSC_BASE_REALTIME, 1},
+	    {TSC_CLOCKSEL_MONOTONIC, FBSD_SO_TS_MONOTONIC, FBSD_SCM_MONOTONIC, BOOT_AT + MONO,
+	     TSC_BASE_MONOTONIC, 1},
+	};
+	struct tsc_pkt p;
+	struct cbuf c;
+	uint8_t d[16];
+	size_t n;
+
+	CHECK_EQ_U64(freebsd_clock_choices(), (1u << TSC_CLOCKSEL_COUNT) - 1);
+	CHECK_EQ_U64(freebsd_ts_clock_for(TSC_CLOCKSEL_COUNT).value, (uint64_t)-1);
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct freebsd_ts_clock clk = freebsd_ts_clock_for(want[i].sel);
+		CHECK_EQ_U64(clk.value, want[i].so_ts_clock);
+		CHECK_EQ_U64(clk.label != NULL, want[i].labelled);
+		switch (want[i].scm) {
+		case FBSD_SCM_TIMESTAMP: /* struct timeval */
+			n = pair(d, 8, SEC, USEC);
+			break;
+		case FBSD_SCM_BINTIME: /* struct bintime, half a second */
+			n = bintime(d, 8, SEC, 1ull << 63);
+			break;
+		case FBSD_SCM_MONOTONIC: /* struct timespec since boot */
+			n = pair(d, 8, 5, 0);
+			break;
+		default: /* SCM_REALTIME: struct timespec */
+			n = pair(d, 8, SEC, NSEC);
+		}
+		cb_init(&c, &freebsd_abi_64);
+		cb_add(&c, FBSD_SOL_SOCKET, want[i].scm, d, n);
+		CHECK_EQ_U64(decode(&ctx64, &c, &p), 0);
+		CHECK_EQ_U64(p.stamp_set, 1u << TSC_SW_RX);
+		CHECK_EQ_U64(p.ns[TSC_SW_RX], want[i].ns);
+		CHECK_EQ_U64(p.base[TSC_SW_RX], want[i].base);
+	}
+}
+
 /* Exact value of frac * 1e9 / 2^64, rounded to nearest (halves up). */
 static int64_t frac_ref(uint64_t frac)
 {
@@ -617,6 +672,7 @@ int main(void)
 	test_native();
 	test_kernel_literal();
 	test_each_clock();
+	test_clock_choice();
 	test_bintime_rounding();
 	test_time_info();
 	test_several();

@@ -119,6 +119,27 @@ static void test_timestamp_only(void)
 	CHECK_EQ_U64(p.base[TSC_SW_RX], TSC_BASE_MONOTONIC);
 }
 
+/* --clock → which of SO_TIMESTAMP / SO_TIMESTAMP_MONOTONIC go on: auto
+ * both (ticks win, test_kernel_literal), realtime-us only the timeval,
+ * monotonic only the ticks; XNU has no ns realtime and no bintime. */
+static void test_clock_choice(void)
+{
+	struct xnu_stamp_opts o;
+
+	CHECK_EQ_U64(xnu_clock_choices(), 1u << TSC_CLOCKSEL_AUTO | 1u << TSC_CLOCKSEL_REALTIME_US |
+	                                      1u << TSC_CLOCKSEL_MONOTONIC);
+	o = xnu_stamp_opts_for(TSC_CLOCKSEL_AUTO);
+	CHECK_EQ_U64(o.realtime && o.monotonic && !o.label, 1);
+	o = xnu_stamp_opts_for(TSC_CLOCKSEL_REALTIME_US);
+	CHECK_EQ_U64(o.realtime && !o.monotonic && o.label, 1);
+	o = xnu_stamp_opts_for(TSC_CLOCKSEL_MONOTONIC);
+	CHECK_EQ_U64(!o.realtime && o.monotonic && o.label, 1);
+	o = xnu_stamp_opts_for(TSC_CLOCKSEL_REALTIME);
+	CHECK_EQ_U64(o.realtime || o.monotonic, 0);
+	o = xnu_stamp_opts_for(TSC_CLOCKSEL_BINTIME);
+	CHECK_EQ_U64(o.realtime || o.monotonic, 0);
+}
+
 static void test_ticks(void)
 {
 	/* Intel: one tick is one ns, up to the int64 limit. */
@@ -272,6 +293,7 @@ int main(void)
 	test_kernel_literal();
 	test_timestamp_only();
 	test_ticks();
+	test_clock_choice();
 	test_several_and_malformed();
 	test_rights();
 	test_xucred();
